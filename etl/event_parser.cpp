@@ -1,0 +1,189 @@
+#include "etl/event_parser.hpp"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+#include <limits>
+
+#include "common/country.hpp"
+#include "common/money.hpp"
+
+namespace ge {
+namespace {
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+// The first occurrence of each field the SPEC reads, found in one pass over an object.
+template <std::size_t N>
+struct FieldLookup {
+  std::array<std::string_view, N> names;
+  std::array<element, N> values{};
+  std::array<bool, N> present{};
+  bool duplicate_keys = false;
+
+  // keys is scratch space, reused across lines to avoid an allocation per object.
+  void scan(const simdjson::dom::object& object, std::vector<std::string_view>& keys) {
+    keys.clear();
+    for (auto [key, value] : object) {
+      for (std::size_t i = 0; i < N; ++i) {
+        if (names[i] != key) continue;
+        if (present[i]) {
+          duplicate_keys = true;
+        } else {
+          present[i] = true;
+          values[i] = value;
+        }
+      }
+      keys.push_back(key);
+    }
+    // Repeats among fields the SPEC does not read count too (the report's lines_with_duplicate_keys).
+    if (!duplicate_keys && keys.size() > 1) {
+      std::sort(keys.begin(), keys.end());
+      duplicate_keys = std::adjacent_find(keys.begin(), keys.end()) != keys.end();
+    }
+  }
+};
+
+enum class Check : std::uint8_t { ok, wrong_type, invalid_value };
+
+// An integer field: a JSON number without fraction or exponent, within [0, max].
+Check read_integer(const element& value, std::int64_t max, std::int64_t& out) {
+  switch (value.type()) {
+    case element_type::INT64: {
+      const std::int64_t v = value.get_int64().value_unsafe();
+      if (v < 0 || v > max) return Check::invalid_value;
+      out = v;
+      return Check::ok;
+    }
+    case element_type::UINT64:  // ≥ 2^63: an integer, but beyond every range the SPEC allows
+      return Check::invalid_value;
+    default:
+      return Check::wrong_type;
+  }
+}
+
+ParseOutcome rejected(Reason reason, Field field, std::optional<std::uint64_t> event_id, bool duplicate_keys) {
+  ParseOutcome outcome;
+  outcome.reason = reason;
+  outcome.field = field;
+  outcome.event_id = event_id;
+  outcome.duplicate_keys = duplicate_keys;
+  return outcome;
+}
+}  // namespace
+
+ParseOutcome EventParser::parse(std::string_view text) {
+  element root;
+  if (parser_.parse(text.data(), text.size(), false).get(root)) {
+    return rejected(Reason::malformed_json, Field::none, std::nullopt, false);
+  }
+  simdjson::dom::object top;
+  if (root.get_object().get(top)) return rejected(Reason::malformed_json, Field::none, std::nullopt, false);
+
+  enum Top { kId, kTimestamp, kType, kData };
+  FieldLookup<4> fields{{"event_id", "event_timestamp", "event_type", "event_data"}};
+  fields.scan(top, keys_);
+  bool duplicate_keys = fields.duplicate_keys;
+  std::optional<std::uint64_t> event_id;
+  auto reject = [&](Reason reason, Field field) { return rejected(reason, field, event_id, duplicate_keys); };
+  auto reject_check = [&](Check check, Field field) {
+    return reject(check == Check::wrong_type ? Reason::wrong_type : Reason::invalid_value, field);
+  };
+
+  ParseOutcome outcome;
+  ParsedEvent& event = outcome.event;
+
+  if (!fields.present[kId]) return reject(Reason::missing_field, Field::event_id);
+  std::int64_t id = 0;
+  if (auto check = read_integer(fields.values[kId], std::numeric_limits<std::int64_t>::max(), id); check != Check::ok)
+    return reject_check(check, Field::event_id);
+  event.event_id = static_cast<std::uint64_t>(id);
+  event_id = event.event_id;
+
+  if (!fields.present[kTimestamp]) return reject(Reason::missing_field, Field::event_timestamp);
+  if (auto check = read_integer(fields.values[kTimestamp], kMaxTimestamp, event.timestamp); check != Check::ok)
+    return reject_check(check, Field::event_timestamp);
+
+  if (!fields.present[kType]) return reject(Reason::missing_field, Field::event_type);
+  std::string_view type_name;
+  if (fields.values[kType].get_string().get(type_name)) return reject(Reason::wrong_type, Field::event_type);
+  const auto type = event_type_from_string(type_name);
+  if (!type) return reject(Reason::unknown_event_type, Field::event_type);
+  event.type = *type;
+
+  if (!fields.present[kData]) return reject(Reason::missing_field, Field::event_data);
+  simdjson::dom::object data;
+  if (fields.values[kData].get_object().get(data)) return reject(Reason::wrong_type, Field::event_data);
+
+  enum Data { kUser, kCountry, kName, kDevice, kCampaign, kAmount, kCurrency };
+  FieldLookup<7> data_fields{
+      {"user_id", "country", "name", "device_os", "marketing_campaign", "transaction_amount", "transaction_currency"}};
+  data_fields.scan(data, keys_);
+  duplicate_keys = duplicate_keys || data_fields.duplicate_keys;
+  auto string_field = [&](std::size_t index, Field field, std::string_view& out) -> std::optional<ParseOutcome> {
+    if (!data_fields.present[index]) return reject(Reason::missing_field, field);
+    if (data_fields.values[index].get_string().get(out)) return reject(Reason::wrong_type, field);
+    return std::nullopt;
+  };
+
+  std::string_view user_text;
+  if (auto failure = string_field(kUser, Field::user_id, user_text)) return *failure;
+  const auto user = parse_uuid(user_text);
+  if (!user) return reject(Reason::invalid_value, Field::user_id);
+  event.user_id = *user;
+
+  if (event.type == EventType::registration) {
+    ParsedRegistration& registration = event.registration;
+    std::string_view country;
+    if (auto failure = string_field(kCountry, Field::country, country)) return *failure;
+    if (!is_iso_country(country)) return reject(Reason::invalid_value, Field::country);
+    registration.country[0] = country[0];
+    registration.country[1] = country[1];
+
+    if (data_fields.present[kName] && !data_fields.values[kName].is_null()) {
+      std::string_view name;
+      if (data_fields.values[kName].get_string().get(name)) return reject(Reason::wrong_type, Field::name);
+      if (name.size() > kMaxNameBytes) return reject(Reason::invalid_value, Field::name);
+      registration.name = name;
+    }
+
+    std::string_view device;
+    if (auto failure = string_field(kDevice, Field::device_os, device)) return *failure;
+    const auto os = device_os_from_string(device);
+    if (!os) return reject(Reason::invalid_value, Field::device_os);
+    registration.device_os = *os;
+
+    if (!data_fields.present[kCampaign]) return reject(Reason::missing_field, Field::marketing_campaign);
+    if (!data_fields.values[kCampaign].is_null()) {
+      std::string_view campaign;
+      if (data_fields.values[kCampaign].get_string().get(campaign))
+        return reject(Reason::wrong_type, Field::marketing_campaign);
+      if (!campaign.empty()) registration.campaign = campaign;
+    }
+  } else if (event.type == EventType::transaction) {
+    if (!data_fields.present[kAmount]) return reject(Reason::missing_field, Field::transaction_amount);
+    const element& amount_value = data_fields.values[kAmount];
+    double amount = 0;
+    switch (amount_value.type()) {
+      case element_type::INT64: amount = static_cast<double>(amount_value.get_int64().value_unsafe()); break;
+      case element_type::UINT64: amount = static_cast<double>(amount_value.get_uint64().value_unsafe()); break;
+      case element_type::DOUBLE: amount = amount_value.get_double().value_unsafe(); break;
+      default: return reject(Reason::wrong_type, Field::transaction_amount);
+    }
+    const auto code = amount_code(amount);
+    if (!code) return reject(Reason::invalid_value, Field::transaction_amount);
+    event.transaction.amount_code = *code;
+
+    std::string_view currency;
+    if (auto failure = string_field(kCurrency, Field::transaction_currency, currency)) return *failure;
+    const auto currency_index = rates_.find(currency);
+    if (!currency_index) return reject(Reason::invalid_value, Field::transaction_currency);
+    event.transaction.currency = *currency_index;
+  }
+
+  outcome.accepted = true;
+  outcome.duplicate_keys = duplicate_keys;
+  return outcome;
+}
+
+}  // namespace ge

@@ -1,0 +1,70 @@
+#include "etl/event_store.hpp"
+
+#include <stdexcept>
+
+namespace ge {
+
+bool RegistrationRecord::same_content(const RegistrationRecord& other, std::string_view names) const noexcept {
+  return campaign == other.campaign && country[0] == other.country[0] && country[1] == other.country[1] &&
+         device_os == other.device_os && has_name == other.has_name &&
+         names.substr(name_offset, name_length) == names.substr(other.name_offset, other.name_length);
+}
+
+std::uint32_t EventStore::user_number(const Uuid& id) {
+  auto [it, inserted] = user_index_.try_emplace(id, static_cast<std::uint32_t>(user_ids_.size()));
+  if (inserted) {
+    if (user_ids_.size() == UINT32_MAX) throw std::length_error("more than 4 billion distinct user ids");
+    user_ids_.push_back(id);
+  }
+  return it->second;
+}
+
+std::uint32_t EventStore::campaign_number(std::string_view campaign) {
+  auto [it, inserted] = campaign_index_.try_emplace(std::string(campaign), static_cast<std::uint32_t>(campaigns_.size() + 1));
+  if (inserted) campaigns_.emplace_back(campaign);
+  return it->second;
+}
+
+void EventStore::add(const ParsedEvent& event, std::uint64_t line) {
+  CompactEvent compact{};
+  compact.time_and_rank = (static_cast<std::uint64_t>(event.timestamp) << 2) | sort_rank(event.type);
+  compact.event_id = event.event_id;
+  compact.line = line;
+  compact.user = user_number(event.user_id);
+  if (event.type == EventType::registration) {
+    const ParsedRegistration& parsed = event.registration;
+    RegistrationRecord record;
+    record.country[0] = parsed.country[0];
+    record.country[1] = parsed.country[1];
+    record.device_os = parsed.device_os;
+    if (parsed.name) {
+      record.has_name = true;
+      record.name_offset = names_.size();
+      record.name_length = static_cast<std::uint32_t>(parsed.name->size());
+      names_.append(*parsed.name);
+    }
+    if (parsed.campaign) record.campaign = campaign_number(*parsed.campaign);
+    compact.payload = static_cast<std::uint32_t>(registrations_.size());
+    registrations_.push_back(record);
+  } else if (event.type == EventType::transaction) {
+    compact.payload = static_cast<std::uint32_t>(event.transaction.amount_code) |
+                      (static_cast<std::uint32_t>(event.transaction.currency) << 8);
+  }
+  events_.push_back(compact);
+}
+
+void EventStore::reject(std::uint64_t line, Reason reason, Field field, std::optional<std::uint64_t> event_id) {
+  rejects_.push_back(RejectRecord{line, event_id.value_or(0), event_id.has_value(), reason, field});
+}
+
+std::size_t EventStore::memory_bytes() const noexcept {
+  return events_.capacity() * sizeof(CompactEvent) + registrations_.capacity() * sizeof(RegistrationRecord) +
+         rejects_.capacity() * sizeof(RejectRecord) + user_ids_.capacity() * sizeof(Uuid) +
+         user_index_.size() * (sizeof(Uuid) + 4 + 2 * sizeof(void*)) + names_.capacity();
+}
+
+void EventStore::release_user_index() {
+  std::unordered_map<Uuid, std::uint32_t, UuidHash>().swap(user_index_);
+}
+
+}  // namespace ge

@@ -1,0 +1,94 @@
+#include "etl/exchange_rates.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <simdjson.h>
+
+namespace ge {
+namespace {
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r' || text.front() == '\n'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n'))
+    text.remove_suffix(1);
+  return text;
+}
+
+CurrencyRate parse_rate_line(std::string_view line) {
+  simdjson::padded_string padded(line);
+  // The DOM parser validates the whole line; On-Demand then gives the rate's exact digits.
+  simdjson::dom::parser validator;
+  simdjson::dom::element root;
+  if (validator.parse(padded).get(root)) throw RatesError("not valid JSON");
+  if (!root.is_object()) throw RatesError("not a JSON object");
+  std::string_view currency;
+  if (root["currency"].get_string().get(currency)) throw RatesError("\"currency\" missing or not a string");
+  if (currency.empty()) throw RatesError("\"currency\" is empty");
+  simdjson::dom::element rate_element;
+  if (root["rate_to_usd"].get(rate_element)) throw RatesError("\"rate_to_usd\" missing");
+
+  std::string_view rate_text;
+  if (rate_element.is_string()) {
+    rate_text = rate_element.get_string().value_unsafe();
+  } else if (rate_element.is_number()) {
+    simdjson::ondemand::parser reader;
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::value value;
+    if (reader.iterate(padded).get(doc) || doc["rate_to_usd"].get(value)) {
+      throw RatesError("cannot read \"rate_to_usd\"");
+    }
+    rate_text = trim(value.raw_json_token());
+  } else {
+    throw RatesError("\"rate_to_usd\" must be a string or a number");
+  }
+  const auto rate = Decimal::parse(rate_text);
+  if (!rate) {
+    throw RatesError("\"rate_to_usd\" " + std::string(rate_text) +
+                     " is not a plain positive decimal (digits and one point, at most 18 digits)");
+  }
+  if (rate->is_zero()) throw RatesError("\"rate_to_usd\" must be positive");
+  return CurrencyRate{std::string(currency), *rate};
+}
+}  // namespace
+
+ExchangeRates ExchangeRates::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw RatesError("cannot open exchange-rate file " + path);
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) throw RatesError("cannot read exchange-rate file " + path);
+  return parse(content.str(), path);
+}
+
+ExchangeRates ExchangeRates::parse(std::string_view content, const std::string& source_name) {
+  ExchangeRates rates;
+  std::size_t line_number = 0;
+  while (!content.empty()) {
+    const auto newline = content.find('\n');
+    std::string_view line = content.substr(0, newline);
+    content = newline == std::string_view::npos ? std::string_view{} : content.substr(newline + 1);
+    ++line_number;
+    if (line_number == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
+    if (trim(line).empty()) continue;
+    try {
+      CurrencyRate rate = parse_rate_line(line);
+      if (rates.find(rate.code)) throw RatesError("currency " + rate.code + " is listed twice");
+      if (rates.rates_.size() == kMaxCurrencies) throw RatesError("more than 255 currencies");
+      rates.rates_.push_back(std::move(rate));
+    } catch (const RatesError& e) {
+      throw RatesError(source_name + ":" + std::to_string(line_number) + ": " + e.what());
+    }
+  }
+  if (rates.rates_.empty()) throw RatesError(source_name + ": no exchange rates in the file");
+  return rates;
+}
+
+std::optional<std::uint8_t> ExchangeRates::find(std::string_view code) const noexcept {
+  for (std::size_t i = 0; i < rates_.size(); ++i) {
+    if (rates_[i].code == code) return static_cast<std::uint8_t>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace ge

@@ -1,0 +1,59 @@
+#pragma once
+// The database side of a load: schema migrations, the load lock, a fresh generation schema,
+// indexes after the data, and the atomic swap that makes the generation live.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/db/connection.hpp"
+
+namespace ge {
+
+inline constexpr const char* kLiveSchema = "ev_live";
+inline constexpr const char* kGenerationPrefix = "ev_gen_";
+
+// Thrown when --no-wait is given and another evload holds the load lock.
+class LockBusy : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct RunInfo {
+  std::string events_path;
+  std::uint64_t events_bytes = 0;
+  std::string rates_path;
+};
+
+class Generation {
+ public:
+  explicit Generation(const std::string& conninfo);
+
+  // Takes the load lock (session advisory lock): concurrent loads never interleave.
+  void lock(bool wait);
+  // Applies the m*.sql migrations that evmeta.schema_migrations does not list yet.
+  void migrate();
+  // Drops generation schemas left by killed runs and marks their runs failed. Needs the lock.
+  void clean_up_interrupted_runs();
+  // Records a running load and creates its empty generation schema (g10_tables.sql).
+  std::int64_t begin(const RunInfo& info);
+  // g20_indexes.sql, its statements spread over `jobs` connections, then ANALYZE.
+  void build_indexes(int jobs);
+  // Makes the generation live and drops the previous one, in one short transaction.
+  void swap(const std::string& report_json);
+  // Marks the run failed and drops its schema (best effort: the database may be gone).
+  void fail(const std::string& error, const std::string& report_json) noexcept;
+  // Stores the final report of a finished run.
+  void update_report(const std::string& report_json);
+
+  const std::string& schema() const noexcept { return schema_; }
+  std::int64_t run_id() const noexcept { return run_id_; }
+  const std::string& conninfo() const noexcept { return conninfo_; }
+
+ private:
+  std::string conninfo_;
+  db::Connection conn_;
+  std::string schema_;
+  std::int64_t run_id_ = 0;
+};
+
+}  // namespace ge

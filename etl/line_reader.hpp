@@ -1,0 +1,53 @@
+#pragma once
+// Streams a file line by line in bounded buffers (SPEC §1.1 line rules), never holding more
+// than one line plus one buffer in memory. Each line handed out is followed by at least
+// simdjson::SIMDJSON_PADDING readable bytes, so the parser can read it in place.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ge {
+
+struct Line {
+  std::uint64_t number = 0;   // 1-based physical line number, blank lines included
+  std::string_view text;      // without the '\n', the trailing '\r' and (line 1) the BOM
+  bool oversized = false;     // longer than the reader's limit: text is empty, the line was skipped
+  bool blank() const noexcept;
+};
+
+class LineReader {
+ public:
+  static constexpr std::size_t kDefaultChunkBytes = 4u << 20;
+  static constexpr std::size_t kDefaultMaxLineBytes = 64u << 20;
+
+  // Opens path ("-" is standard input). Throws std::runtime_error naming the file on failure.
+  explicit LineReader(const std::string& path, std::size_t max_line_bytes = kDefaultMaxLineBytes,
+                      std::size_t chunk_bytes = kDefaultChunkBytes);
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+  ~LineReader();
+
+  // The next line, or false at the end of the file. A final newline does not start a line.
+  bool next(Line& line);
+  std::uint64_t bytes_consumed() const noexcept { return consumed_; }
+  // Size of the file when it is a regular file, 0 otherwise (a pipe).
+  std::uint64_t file_size() const noexcept { return file_size_; }
+
+ private:
+  bool fill();  // reads more bytes after end_; false at end of file
+  void compact();
+
+  int fd_ = -1;
+  bool owns_fd_ = false;
+  bool eof_ = false;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0;  // start of the unread data
+  std::size_t end_ = 0;    // end of the valid data
+  std::size_t max_line_;
+  std::uint64_t line_number_ = 0;
+  std::uint64_t consumed_ = 0;
+  std::uint64_t file_size_ = 0;
+};
+
+}  // namespace ge

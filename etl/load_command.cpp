@@ -1,0 +1,230 @@
+#include "etl/load_command.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <boost/json/serialize.hpp>
+
+#include "common/db/connection.hpp"
+#include "etl/event_order.hpp"
+#include "etl/event_parser.hpp"
+#include "etl/event_store.hpp"
+#include "etl/exchange_rates.hpp"
+#include "etl/generation.hpp"
+#include "etl/load_report.hpp"
+#include "etl/model_builder.hpp"
+#include "etl/parallel_copy.hpp"
+#include "etl/rejects_writer.hpp"
+#include "etl/user_timelines.hpp"
+
+namespace ge {
+namespace {
+using Clock = std::chrono::steady_clock;
+
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Times the phases of a run into the report.
+class PhaseClock {
+ public:
+  PhaseClock(LoadReport& report, Progress& progress) : report_(report), progress_(progress) {}
+  template <class Work>
+  void run(const std::string& name, Work&& work) {
+    progress_.phase(name + "…");
+    const auto started = Clock::now();
+    work();
+    report_.phases.push_back({name, std::chrono::duration<double>(Clock::now() - started).count()});
+  }
+
+ private:
+  LoadReport& report_;
+  Progress& progress_;
+};
+
+// SPEC §2 steps 1–2 over the whole file: schema-valid events into the store, the rest rejected.
+void read_events(const LoadOptions& options, const ExchangeRates& rates, EventStore& store, LoadReport& report,
+                 Progress& progress) {
+  std::unique_ptr<LineReader> reader;
+  try {
+    reader = std::make_unique<LineReader>(options.events_path, options.max_line_bytes);
+  } catch (const std::exception& e) {
+    throw InputError(e.what());
+  }
+  EventParser parser(rates);
+  Line line;
+  while (reader->next(line)) {
+    if (line.oversized) {
+      ++report.oversized_lines;
+      store.reject(line.number, Reason::malformed_json, Field::none, std::nullopt);
+    } else if (line.blank()) {
+      ++report.blank;
+    } else {
+      const ParseOutcome outcome = parser.parse(line.text);
+      report.lines_with_duplicate_keys += outcome.duplicate_keys;
+      if (outcome.accepted) {
+        store.add(outcome.event, line.number);
+      } else {
+        store.reject(line.number, outcome.reason, outcome.field, outcome.event_id);
+      }
+    }
+    progress.update(reader->bytes_consumed(), line.number);
+  }
+  report.lines_total = line.number;
+  report.bytes_read = reader->bytes_consumed();
+  progress.done(reader->bytes_consumed(), line.number);
+}
+
+std::uint64_t file_size_or_zero(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  return in ? static_cast<std::uint64_t>(in.tellg()) : 0;
+}
+
+void finish_report(LoadReport& report, EventStore& store, const ModelBuilder& builder, Clock::time_point started) {
+  report.model = builder.counts();
+  report.revenue_usd = Decimal{builder.counts().revenue.units, builder.money_scale()};
+  report.accepted = builder.counts().accepted_by_type[0] + builder.counts().accepted_by_type[1] +
+                    builder.counts().accepted_by_type[2] + builder.counts().accepted_by_type[3];
+  report.tally_rejects(store.rejects());
+  report.seconds_total = std::chrono::duration<double>(Clock::now() - started).count();
+  report.peak_rss_bytes = peak_rss_bytes();
+}
+
+std::optional<std::string> reject_limit_exceeded(const LoadOptions& options, const LoadReport& report) {
+  if (options.max_rejects && report.rejected > *options.max_rejects) {
+    return std::to_string(report.rejected) + " lines rejected, more than --max-rejects " +
+           std::to_string(*options.max_rejects);
+  }
+  if (options.max_reject_ratio && report.reject_ratio() > *options.max_reject_ratio) {
+    return "reject ratio " + std::to_string(report.reject_ratio()) + " exceeds --max-reject-ratio " +
+           std::to_string(*options.max_reject_ratio);
+  }
+  return std::nullopt;
+}
+
+void emit_report(const LoadOptions& options, const LoadReport& report) {
+  const std::string json = boost::json::serialize(to_json(report));
+  const bool json_on_stdout = options.report_path && *options.report_path == "-";
+  if (options.report_path && !json_on_stdout) {
+    std::ofstream out(*options.report_path, std::ios::binary | std::ios::trunc);
+    out << json << '\n';
+    if (!out.flush()) throw InputError("cannot write report " + *options.report_path);
+  }
+  if (!options.quiet) (json_on_stdout ? std::cerr : std::cout) << summary_table(report) << std::flush;
+  if (json_on_stdout) std::cout << json << std::endl;
+}
+
+void write_rejects_file(const LoadOptions& options, EventStore& store, LoadReport& report) {
+  if (!options.rejects_path) return;
+  try {
+    const RejectsWritten written = write_rejects(options.events_path, store.rejects(), *options.rejects_path);
+    report.rejects_path = written.lines_path;
+  } catch (const std::exception& e) {
+    throw InputError(e.what());
+  }
+}
+
+void print_error(const std::string& message) { std::cerr << "evload: error: " << message << std::endl; }
+
+UnixSeconds now_unix() { return static_cast<UnixSeconds>(std::time(nullptr)); }
+
+ExitCode run(const LoadOptions& options, bool load) {
+  const auto started = Clock::now();
+  LoadReport report;
+  report.mode = load ? "load" : "check";
+  report.events_path = options.events_path;
+  std::unique_ptr<Generation> generation;
+  try {
+    // The rates file first: a bad one stops the run before the database is touched.
+    const ExchangeRates rates = ExchangeRates::load(options.rates_path);
+    Progress progress(options.quiet ? ProgressMode::never : options.progress, file_size_or_zero(options.events_path));
+    PhaseClock phases(report, progress);
+
+    if (load) {
+      phases.run("prepare", [&] {
+        generation = std::make_unique<Generation>(options.database);
+        generation->lock(options.wait_lock);
+        generation->migrate();
+        generation->clean_up_interrupted_runs();
+        report.run_id = generation->begin(
+            RunInfo{options.events_path, file_size_or_zero(options.events_path), options.rates_path});
+        report.generation_schema = generation->schema();
+      });
+    }
+
+    EventStore store;
+    phases.run("parse", [&] { read_events(options, rates, store, report, progress); });
+    std::uint64_t ambiguous = 0;
+    phases.run("order", [&] {
+      store.release_user_index();
+      ambiguous = deduplicate_and_order_by_user(store).ambiguous_same_key_duplicates;
+    });
+    report.ambiguous_same_key_duplicates = ambiguous;
+
+    std::unique_ptr<ModelBuilder> builder;
+    phases.run(load ? "build_and_copy" : "build", [&] {
+      std::unique_ptr<ParallelCopy> copy;
+      TableOutputs discard;
+      if (load) copy = std::make_unique<ParallelCopy>(generation->conninfo(), generation->schema(), options.copy_block_bytes);
+      builder = std::make_unique<ModelBuilder>(store, rates, copy ? copy->outputs() : discard);
+      replay_user_timelines(store, *builder);
+      builder->finish(report.run_id.value_or(0), now_unix());
+      if (copy) copy->finish();
+    });
+    // The events are no longer needed; the rejects are.
+    std::vector<CompactEvent>().swap(store.events());
+    finish_report(report, store, *builder, started);
+
+    phases.run("rejects", [&] { write_rejects_file(options, store, report); });
+    if (auto exceeded = reject_limit_exceeded(options, report)) {
+      finish_report(report, store, *builder, started);
+      if (generation) generation->fail("reject limit: " + *exceeded, boost::json::serialize(to_json(report)));
+      emit_report(options, report);
+      print_error(*exceeded + "; nothing was loaded");
+      return ExitCode::reject_limit;
+    }
+
+    if (load) {
+      phases.run("index", [&] { generation->build_indexes(options.index_jobs); });
+      finish_report(report, store, *builder, started);
+      phases.run("swap", [&] { generation->swap(boost::json::serialize(to_json(report))); });
+      finish_report(report, store, *builder, started);
+      generation->update_report(boost::json::serialize(to_json(report)));
+    }
+    emit_report(options, report);
+    if (!report.lines_accounted_for()) {
+      print_error("internal error: lines do not add up (accepted + rejected + blank != lines read)");
+      return ExitCode::internal_error;
+    }
+    return ExitCode::ok;
+  } catch (const RatesError& e) {
+    print_error(e.what());
+    return ExitCode::bad_input;
+  } catch (const InputError& e) {
+    if (generation) generation->fail(e.what(), "{}");
+    print_error(e.what());
+    return ExitCode::bad_input;
+  } catch (const LockBusy& e) {
+    print_error(e.what());
+    return ExitCode::lock_busy;
+  } catch (const db::Error& e) {
+    if (generation) generation->fail(e.what(), "{}");
+    print_error(std::string(e.what()) + "\nthe previous data (if any) is still live and unchanged");
+    return ExitCode::database;
+  } catch (const std::exception& e) {
+    if (generation) generation->fail(e.what(), "{}");
+    print_error(std::string("internal error: ") + e.what());
+    return ExitCode::internal_error;
+  }
+}
+}  // namespace
+
+ExitCode run_load(const LoadOptions& options) { return run(options, true); }
+ExitCode run_check(const LoadOptions& options) { return run(options, false); }
+
+}  // namespace ge

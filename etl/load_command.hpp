@@ -1,0 +1,44 @@
+#pragma once
+// `evload load` and `evload check`: the whole run, from files to a live generation (or a report).
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "etl/line_reader.hpp"
+#include "etl/progress.hpp"
+#include "etl/table_output.hpp"
+
+namespace ge {
+
+// Documented in `evload --help`.
+enum class ExitCode : int {
+  ok = 0,
+  internal_error = 1,
+  usage = 2,
+  bad_input = 3,     // unreadable events file, bad exchange-rate file, rejects file not writable
+  reject_limit = 4,  // --max-rejects / --max-reject-ratio exceeded: nothing was made live
+  database = 5,      // connection, COPY, index or swap failed: the previous generation is intact
+  lock_busy = 6,     // --no-wait and another evload holds the load lock
+};
+
+struct LoadOptions {
+  std::string events_path;
+  std::string rates_path;
+  std::string database;  // libpq conninfo or URI; empty: libpq defaults
+  std::optional<std::string> rejects_path;
+  std::optional<std::string> report_path;  // "-" for stdout
+  std::optional<std::uint64_t> max_rejects;
+  std::optional<double> max_reject_ratio;
+  ProgressMode progress = ProgressMode::automatic;
+  bool quiet = false;
+  bool wait_lock = true;
+  std::size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
+  std::size_t copy_block_bytes = TableOutput::kDefaultBlockBytes;
+  int index_jobs = 2;
+};
+
+// Returns the process exit code; prints the summary, report and errors as the options say.
+ExitCode run_load(const LoadOptions& options);
+ExitCode run_check(const LoadOptions& options);
+
+}  // namespace ge

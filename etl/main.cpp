@@ -1,0 +1,95 @@
+// evload: loads a game's events.jsonl into PostgreSQL, cleaned as SPEC.md says, atomically.
+// This file is the command line only; the work is in load_command.cpp.
+#include <cstdlib>
+#include <iostream>
+#include <map>
+
+#include <CLI/CLI.hpp>
+
+#include "etl/load_command.hpp"
+
+namespace {
+constexpr const char* kFooter = R"(Examples:
+  evload load  --events data/events.jsonl --rates data/exchange_rates.jsonl --db postgresql://loader@localhost/gameevents
+  evload check --events events.jsonl --rates exchange_rates.jsonl --rejects /tmp/rejects.jsonl
+  DATABASE_URL=postgresql:///gameevents evload load --events e.jsonl --rates r.jsonl --max-reject-ratio 0.05 --report -
+
+A load builds a new generation of every table beside the live one and swaps it in with one
+short transaction: readers see the old data until then and the new data after, never a mix.
+A failed or killed load leaves the previous data live. Rerunning the same input is harmless.
+
+Exit codes:
+  0  success
+  1  internal error (a bug: please report it)
+  2  usage error (bad or missing options)
+  3  bad input: events file unreadable, exchange-rate file invalid, rejects/report not writable
+  4  --max-rejects or --max-reject-ratio exceeded (nothing was made live)
+  5  database error (connection, COPY, index or swap); the previous data is still live
+  6  another evload holds the load lock and --no-wait was given)";
+
+void add_common_options(CLI::App& command, ge::LoadOptions& options, std::string& progress) {
+  command.add_option("--events", options.events_path, "events.jsonl to read (one JSON event per line)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command.add_option("--rates", options.rates_path, "exchange_rates.jsonl (currency → rate_to_usd)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command.add_option("--rejects", options.rejects_path,
+                     "write every rejected line, byte for byte, to PATH and its line_no,event_id,reason,detail to "
+                     "PATH.reasons.csv");
+  command.add_option("--report", options.report_path, "write the JSON report to PATH ('-' for stdout)");
+  command.add_option("--max-rejects", options.max_rejects, "fail (exit 4) when more than N lines are rejected");
+  command.add_option("--max-reject-ratio", options.max_reject_ratio,
+                     "fail (exit 4) when rejected / (accepted + rejected) exceeds R")
+      ->check(CLI::Range(0.0, 1.0));
+  command.add_option("--progress", progress, "live progress on stderr: auto (when it is a terminal), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  command.add_flag("-q,--quiet", options.quiet, "print nothing but errors (and the JSON report if --report -)");
+  command.add_option("--max-line-bytes", options.max_line_bytes,
+                     "lines longer than this are rejected as malformed_json without being held in memory")
+      ->capture_default_str();
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"evload — load game events (JSON lines) into PostgreSQL, cleaned per SPEC.md, atomically"};
+  app.footer(kFooter);
+  app.set_version_flag("--version", std::string("evload ") + GE_VERSION);
+  app.require_subcommand(1);
+
+  ge::LoadOptions options;
+  std::string progress = "auto";
+  auto* load = app.add_subcommand("load", "clean the events and make them the live data in PostgreSQL");
+  add_common_options(*load, options, progress);
+  const char* env_db = std::getenv("DATABASE_URL");
+  if (env_db) options.database = env_db;
+  load->add_option("--db", options.database,
+                   "libpq connection string or URI (default: $DATABASE_URL, else libpq's PG* defaults)");
+  bool no_wait = false;
+  load->add_flag("--no-wait", no_wait, "exit 6 at once if another evload is loading, instead of waiting");
+  load->add_flag("--wait-lock", options.wait_lock, "wait for another running evload to finish (the default)");
+  load->add_option("--index-jobs", options.index_jobs, "connections that build indexes in parallel")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
+  load->add_option("--copy-block-bytes", options.copy_block_bytes, "bytes per COPY message (64 KiB … 16 MiB)")
+      ->check(CLI::Range(std::size_t{1} << 16, std::size_t{1} << 24))
+      ->capture_default_str();
+
+  auto* check = app.add_subcommand("check", "clean the events and report, without a database");
+  add_common_options(*check, options, progress);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(ge::ExitCode::usage);
+  }
+  if (no_wait) options.wait_lock = false;
+  static const std::map<std::string, ge::ProgressMode> kModes{
+      {"auto", ge::ProgressMode::automatic}, {"always", ge::ProgressMode::always}, {"never", ge::ProgressMode::never}};
+  options.progress = kModes.at(progress);
+
+  const ge::ExitCode code = load->parsed() ? ge::run_load(options) : ge::run_check(options);
+  return static_cast<int>(code);
+}

@@ -1,0 +1,121 @@
+#include "etl/rejects_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+
+namespace ge {
+namespace {
+class OutputFile {
+ public:
+  explicit OutputFile(std::string path) : path_(std::move(path)), file_(std::fopen(path_.c_str(), "wb")) {
+    if (!file_) throw std::runtime_error("cannot create " + path_ + ": " + std::strerror(errno));
+    std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
+  }
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  ~OutputFile() {
+    if (file_) std::fclose(file_);
+  }
+  void write(const char* data, std::size_t size) {
+    if (size > 0 && std::fwrite(data, 1, size, file_) != size) fail();
+  }
+  void write(std::string_view text) { write(text.data(), text.size()); }
+  void close() {
+    const bool flushed = std::fflush(file_) == 0 && ::fsync(fileno(file_)) == 0;
+    const int saved = errno;
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (!flushed || !closed) {
+      errno = flushed ? errno : saved;
+      fail();
+    }
+  }
+
+ private:
+  [[noreturn]] void fail() { throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno)); }
+  std::string path_;
+  std::FILE* file_;
+};
+}  // namespace
+
+RejectsWritten write_rejects(const std::string& events_path, std::vector<RejectRecord>& rejects,
+                             const std::string& rejects_path) {
+  std::sort(rejects.begin(), rejects.end(), [](const RejectRecord& a, const RejectRecord& b) { return a.line < b.line; });
+  RejectsWritten written{rejects_path, rejects_path + ".reasons.csv", 0};
+  OutputFile lines(written.lines_path);
+  OutputFile reasons(written.reasons_path);
+  reasons.write("line_no,event_id,reason,detail\n");
+  for (const RejectRecord& r : rejects) {
+    std::string row = std::to_string(r.line) + "," + (r.has_event_id ? std::to_string(r.event_id) : "") + "," +
+                      std::string(to_string(r.reason)) + "," + std::string(to_string(r.field)) + "\n";
+    reasons.write(row);
+  }
+
+  // Copy the rejected lines, streaming: a line may be longer than memory allows to hold.
+  const int fd = ::open(events_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot reopen " + events_path + ": " + std::strerror(errno));
+  std::unique_ptr<int, void (*)(int*)> guard(new int(fd), [](int* p) {
+    ::close(*p);
+    delete p;
+  });
+  std::vector<char> buffer(1 << 20);
+  std::uint64_t line = 1;
+  std::size_t next = 0;  // index of the next reject to copy
+  bool at_file_start = true;
+  bool copying = !rejects.empty() && rejects[0].line == 1;
+  std::size_t bom_left = 3;  // a BOM is not part of line 1 (SPEC §1.1)
+  const char* const kBom = "\xEF\xBB\xBF";
+  for (;;) {
+    ssize_t got = ::read(fd, buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw std::runtime_error("cannot read " + events_path + ": " + std::strerror(errno));
+    if (got == 0) break;
+    const char* data = buffer.data();
+    std::size_t size = static_cast<std::size_t>(got);
+    if (at_file_start) {
+      while (bom_left > 0 && size > 0 && *data == kBom[3 - bom_left]) {
+        ++data;
+        --size;
+        --bom_left;
+      }
+      // A partial BOM is no BOM: put back what was skipped.
+      if (bom_left > 0 && bom_left < 3 && size > 0) {
+        data -= 3 - bom_left;
+        size += 3 - bom_left;
+      }
+      if (size > 0 || bom_left == 0) at_file_start = false;
+    }
+    while (size > 0) {
+      const void* newline = std::memchr(data, '\n', size);
+      const std::size_t piece = newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - data) : size;
+      if (copying) lines.write(data, piece);
+      if (!newline) break;
+      if (copying) {
+        lines.write("\n", 1);
+        ++written.lines;
+        ++next;
+      }
+      data += piece + 1;
+      size -= piece + 1;
+      ++line;
+      while (next < rejects.size() && rejects[next].line < line) ++next;  // no two rejects share a line
+      copying = next < rejects.size() && rejects[next].line == line;
+    }
+  }
+  if (copying) {  // the last line had no final newline
+    lines.write("\n", 1);
+    ++written.lines;
+  }
+  lines.close();
+  reasons.close();
+  return written;
+}
+
+}  // namespace ge

@@ -1,0 +1,55 @@
+#pragma once
+// The tables a load writes, and the buffered text streams that carry their COPY rows.
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace ge {
+
+enum class Table : std::uint8_t { users, sessions, transactions, user_daily, game_daily, game_totals, dataset };
+inline constexpr std::size_t kTableCount = 7;
+inline constexpr std::array<std::string_view, kTableCount> kTableNames{
+    "users", "sessions", "transactions", "user_daily", "game_daily", "game_totals", "dataset"};
+constexpr std::string_view to_string(Table table) noexcept { return kTableNames[static_cast<std::size_t>(table)]; }
+
+// Collects rows and hands them on in blocks of about block_bytes (one PQputCopyData each).
+class TableOutput {
+ public:
+  using BlockConsumer = std::function<void(std::string&& block)>;
+  static constexpr std::size_t kDefaultBlockBytes = 1u << 20;
+
+  explicit TableOutput(BlockConsumer consumer = {}, std::size_t block_bytes = kDefaultBlockBytes)
+      : consumer_(std::move(consumer)), block_bytes_(block_bytes) {
+    buffer_.reserve(block_bytes_ + 4096);
+  }
+  // Append whole rows here (see CopyRow), then call row_done().
+  std::string& buffer() noexcept { return buffer_; }
+  void row_done() {
+    ++rows_;
+    if (buffer_.size() >= block_bytes_) flush();
+  }
+  void flush() {
+    if (buffer_.empty()) return;
+    if (consumer_) {
+      std::string block;
+      block.reserve(block_bytes_ + 4096);
+      block.swap(buffer_);
+      consumer_(std::move(block));
+    } else {
+      buffer_.clear();  // nobody listens (evload check): the rows are only counted
+    }
+  }
+  std::size_t rows() const noexcept { return rows_; }
+
+ private:
+  BlockConsumer consumer_;
+  std::size_t block_bytes_;
+  std::string buffer_;
+  std::size_t rows_ = 0;
+};
+
+using TableOutputs = std::array<TableOutput, kTableCount>;
+
+}  // namespace ge

@@ -1,0 +1,93 @@
+-- One generation of loaded data. evload creates these tables in a fresh schema (search_path
+-- points at it), fills them with COPY, then runs g20_indexes.sql and renames the schema to
+-- ev_live in one short transaction. Readers never see a half-filled generation.
+
+-- Raw model (SPEC §3) -----------------------------------------------------------------------
+
+-- One row per user with an accepted registration, with all-time figures (SPEC §4 without a date).
+CREATE TABLE users (
+  user_id               uuid        NOT NULL,
+  name                  text,
+  country               char(2)     NOT NULL,
+  device_os             text        NOT NULL CHECK (device_os IN ('iOS', 'Android', 'Web')),
+  marketing_campaign    text,                 -- NULL: organic user
+  registered_at         timestamptz NOT NULL,
+  registration_event_id bigint      NOT NULL,
+  logins                integer     NOT NULL,
+  sessions_counted      integer     NOT NULL,
+  time_spent_seconds    bigint      NOT NULL,
+  last_login_day        date        NOT NULL,
+  transactions          integer     NOT NULL,
+  revenue_usd           numeric     NOT NULL
+);
+
+-- Every session: opened by a login or registration, closed by the next accepted logout.
+CREATE TABLE sessions (
+  login_event_id  bigint      NOT NULL,
+  user_id         uuid        NOT NULL,
+  login_at        timestamptz NOT NULL,
+  logout_event_id bigint,                     -- NULL: never closed
+  logout_at       timestamptz,
+  length_seconds  bigint,
+  counted         boolean     NOT NULL        -- closed and at least 1 second long
+);
+
+CREATE TABLE transactions (
+  event_id    bigint       NOT NULL,
+  user_id     uuid         NOT NULL,
+  occurred_at timestamptz  NOT NULL,
+  amount      numeric(6,2) NOT NULL,
+  currency    text         NOT NULL,
+  amount_usd  numeric      NOT NULL          -- amount × rate_to_usd, exact
+);
+
+-- Serving tables: every SPEC §4/§5 answer is a few index lookups into these -----------------
+
+-- Per user and UTC day on which the user has a login, counted-session time or a transaction.
+CREATE TABLE user_daily (
+  user_id            uuid    NOT NULL,
+  day                date    NOT NULL,
+  logins             integer NOT NULL,
+  sessions_counted   integer NOT NULL,      -- counted sessions whose login is on this day
+  time_spent_seconds bigint  NOT NULL,      -- seconds of counted sessions inside this day
+  transactions       integer NOT NULL,
+  revenue_usd        numeric NOT NULL
+);
+
+-- Per UTC day and registration country (only pairs with any activity).
+CREATE TABLE game_daily (
+  day                 date    NOT NULL,
+  country             char(2) NOT NULL,
+  active_users        integer NOT NULL,     -- distinct users with a login on the day
+  paid_active_users   integer NOT NULL,     -- … of them paid users
+  logins              integer NOT NULL,
+  sessions_counted    integer NOT NULL,
+  users_with_sessions integer NOT NULL,     -- distinct users with a counted session on the day
+  time_spent_seconds  bigint  NOT NULL,
+  users_with_time     integer NOT NULL,     -- distinct users with ≥ 1 counted second in the day
+  transactions        integer NOT NULL,
+  revenue_usd         numeric NOT NULL
+);
+
+-- All-time figures per registration country (one row per country with at least one user).
+CREATE TABLE game_totals (
+  country             char(2) NOT NULL,
+  users               integer NOT NULL,
+  paid_users          integer NOT NULL,
+  active_users        integer NOT NULL,
+  logins              integer NOT NULL,
+  sessions_counted    integer NOT NULL,
+  users_with_sessions integer NOT NULL,
+  time_spent_seconds  bigint  NOT NULL,
+  users_with_time     integer NOT NULL,
+  transactions        integer NOT NULL,
+  revenue_usd         numeric NOT NULL
+);
+
+-- Exactly one row: what this generation is.
+CREATE TABLE dataset (
+  run_id          bigint      NOT NULL,
+  loaded_at       timestamptz NOT NULL,
+  first_event_day date,                       -- NULL when nothing was accepted
+  last_data_day   date
+);
