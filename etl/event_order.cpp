@@ -45,7 +45,7 @@ DeduplicationResult deduplicate_and_order_by_user(EventStore& store) {
       if (holder.time_and_rank == copy.time_and_rank && !same_content(holder, copy, store)) {
         ++result.ambiguous_same_key_duplicates;
       }
-      store.reject(copy.line, Reason::duplicate_event_id, Field::none, copy.event_id);
+      store.reject(copy.line, Reason::duplicate_event_id, Field::event_id, copy.event_id);
       ++result.duplicates;
       continue;
     }

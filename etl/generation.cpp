@@ -130,16 +130,20 @@ void Generation::build_indexes(int jobs) {
 }
 
 void Generation::swap(const std::string& report_json) {
-  // Readers hold AccessShare locks for a few milliseconds; DROP of the old tables waits for them.
-  // The swap gives up quickly (lock_timeout, well under deadlock_timeout) and retries, so it is
-  // never the reader that sees an error — the swap is the one that waits.
-  conn_.exec("SET lock_timeout = '200ms'");
+  // Readers hold AccessShare locks for milliseconds. The swap first takes ev_live.dataset, which
+  // every reader statement names first in its FROM (the lock protocol of g10_tables.sql), so it
+  // waits only for statements already running and never deadlocks with one; the statements that
+  // arrive meanwhile queue behind it and then resolve ev_live to the new generation.
+  // lock_timeout stays as a safety net for a reader that breaks the protocol: the swap, not the
+  // reader, gives up and retries.
+  conn_.exec("SET lock_timeout = '5s'");
   const std::string retired = "ev_retired_" + std::to_string(run_id_);
   for (int attempt = 1;; ++attempt) {
     try {
       db::Transaction transaction(conn_);
       auto live = conn_.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", {std::string(kLiveSchema)});
       if (live.rows() > 0) {
+        conn_.exec(std::string("LOCK TABLE ") + kLiveSchema + ".dataset IN ACCESS EXCLUSIVE MODE");
         conn_.exec(std::string("ALTER SCHEMA ") + kLiveSchema + " RENAME TO " + db::quote_identifier(retired));
       }
       conn_.exec("ALTER SCHEMA " + db::quote_identifier(schema_) + " RENAME TO " + kLiveSchema);
@@ -151,9 +155,10 @@ void Generation::swap(const std::string& report_json) {
       transaction.commit();
       break;
     } catch (const db::Error& e) {
-      // 55P03 lock_not_available: readers were busy; anything else is a real failure.
-      if (e.sqlstate() != "55P03" || attempt >= 300) throw;
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(50 * attempt, 1000)));
+      // 55P03 lock_not_available, 40P01 deadlock_detected: readers were in the way; retry.
+      const bool contention = e.sqlstate() == "55P03" || e.sqlstate() == "40P01";
+      if (!contention || attempt >= 20) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
     }
   }
   conn_.exec("RESET lock_timeout");

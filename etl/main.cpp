@@ -29,11 +29,9 @@ Exit codes:
 
 void add_common_options(CLI::App& command, ge::LoadOptions& options, std::string& progress) {
   command.add_option("--events", options.events_path, "events.jsonl to read (one JSON event per line)")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->required();
   command.add_option("--rates", options.rates_path, "exchange_rates.jsonl (currency → rate_to_usd)")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->required();
   command.add_option("--rejects", options.rejects_path,
                      "write every rejected line, byte for byte, to PATH and its line_no,event_id,reason,detail to "
                      "PATH.reasons.csv");

@@ -1,6 +1,11 @@
 -- One generation of loaded data. evload creates these tables in a fresh schema (search_path
 -- points at it), fills them with COPY, then runs g20_indexes.sql and renames the schema to
 -- ev_live in one short transaction. Readers never see a half-filled generation.
+--
+-- Lock protocol for readers: every statement that reads ev_live names ev_live.dataset FIRST in
+-- its FROM clause (PostgreSQL locks tables in the order it meets them). The swap locks
+-- ev_live.dataset first too, so a reader either runs wholly on the old generation or waits a few
+-- milliseconds and runs wholly on the new one, and the two can never deadlock.
 
 -- Raw model (SPEC §3) -----------------------------------------------------------------------
 

@@ -1,0 +1,148 @@
+// A load is all or nothing: readers see one whole generation, a killed load changes nothing,
+// and loading the same input again gives the same content.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <thread>
+#include <tuple>
+
+#include "support.hpp"
+
+using namespace ge::test;
+using namespace std::chrono_literals;
+
+namespace {
+std::vector<std::string> load_args(const std::filesystem::path& events, const std::filesystem::path& rates,
+                                   const std::string& url) {
+  return {"load", "--events", events.string(), "--rates", rates.string(), "--db", url, "-q"};
+}
+std::filesystem::path rates_file() { return fixtures_dir() / "tiny" / "exchange_rates.jsonl"; }
+std::filesystem::path fixture_events(const std::string& name) { return fixtures_dir() / name / "events.jsonl"; }
+
+// One statement that reads several tables of the live generation at once.
+constexpr const char* kSnapshotSql =
+    "SELECT d.run_id, (SELECT count(*) FROM ev_live.users), "
+    "(SELECT sum(users) FROM ev_live.game_totals), (SELECT count(*) FROM ev_live.sessions), "
+    "(SELECT sum(logins) FROM ev_live.user_daily) FROM ev_live.dataset d";
+
+using Snapshot = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+Snapshot snapshot_of(const ge::db::Result& r) {
+  return {std::string(r.value(0, 0)), std::string(r.value(0, 1)), std::string(r.value(0, 2)),
+          std::string(r.value(0, 3)), std::string(r.value(0, 4))};
+}
+}  // namespace
+
+TEST_CASE("a killed load leaves the previous generation live") {
+  TestDatabase db("killed");
+  REQUIRE(run_evload(load_args(fixture_events("tiny"), rates_file(), db.url())).exit_code == 0);
+  const std::string live_run = db.scalar("SELECT run_id FROM ev_live.dataset");
+  REQUIRE(db.scalar("SELECT count(*) FROM ev_live.users") == "4");
+
+  const auto dir = scratch_dir("killed");
+  const auto big = dir / "big.jsonl";
+  write_synthetic_events(big, 60000, 1000000);
+
+  // kill -9 while the COPY is streaming rows into the new generation.
+  const pid_t pid = start_evload(load_args(big, rates_file(), db.url()), (dir / "out.txt").string());
+  auto conn = db.connect();
+  bool copying = false;
+  for (auto deadline = std::chrono::steady_clock::now() + 120s; std::chrono::steady_clock::now() < deadline;) {
+    auto progress = conn.exec("SELECT count(*) FROM pg_stat_progress_copy WHERE tuples_processed > 0");
+    if (progress.value(0, 0) != "0") {
+      copying = true;
+      break;
+    }
+    std::this_thread::sleep_for(2ms);
+  }
+  ::kill(pid, SIGKILL);
+  REQUIRE(wait_for(pid) == -1);
+  REQUIRE(copying);
+
+  // The previous generation is untouched and answers as before.
+  REQUIRE(db.scalar("SELECT run_id FROM ev_live.dataset") == live_run);
+  REQUIRE(db.scalar("SELECT count(*) FROM ev_live.users") == "4");
+  REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'running'") == "1");
+
+  // The next load cleans up what the killed one left and succeeds.
+  REQUIRE(run_evload(load_args(big, rates_file(), db.url())).exit_code == 0);
+  REQUIRE(db.scalar("SELECT count(*) FROM ev_live.users") == "60000");
+  REQUIRE(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_gen\\_%'") == "0");
+  REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'failed' AND error LIKE 'interrupted%'") == "1");
+}
+
+TEST_CASE("readers during a reload see one whole generation") {
+  TestDatabase db("readers");
+  REQUIRE(run_evload(load_args(fixture_events("tiny"), rates_file(), db.url())).exit_code == 0);
+
+  std::atomic<bool> stop{false};
+  std::atomic<long> errors{0};
+  std::atomic<long> reads{0};
+  std::mutex seen_mutex;
+  std::map<std::string, Snapshot> seen;  // run_id → what every read of that generation returned
+  std::vector<std::string> inconsistencies;
+  auto record = [&](const Snapshot& s) {
+    std::lock_guard lock(seen_mutex);
+    auto [it, inserted] = seen.emplace(std::get<0>(s), s);
+    if (!inserted && it->second != s) inconsistencies.push_back("run " + std::get<0>(s) + " changed under a reader");
+    if (std::get<1>(s) != std::get<2>(s)) inconsistencies.push_back("users and game_totals disagree in one read");
+  };
+  std::vector<std::thread> readers;
+  // One reader with plain queries, one with a prepared statement (as evserve does).
+  for (int prepared = 0; prepared < 2; ++prepared) {
+    readers.emplace_back([&, prepared] {
+      auto conn = db.connect();
+      if (prepared) conn.prepare("snapshot", kSnapshotSql, 0);
+      while (!stop) {
+        try {
+          auto r = prepared ? conn.exec_prepared("snapshot", {}) : conn.exec(kSnapshotSql);
+          record(snapshot_of(r));
+          ++reads;
+        } catch (const std::exception& e) {
+          ++errors;
+          std::lock_guard lock(seen_mutex);
+          inconsistencies.push_back(e.what());
+        }
+      }
+    });
+  }
+  std::string last_run;
+  for (int reload = 0; reload < 6; ++reload) {
+    const auto events = fixture_events(reload % 2 == 0 ? "small" : "tiny");
+    const auto result = run_evload(load_args(events, rates_file(), db.url()));
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    last_run = db.scalar("SELECT run_id FROM ev_live.dataset");
+  }
+  // After the last swap the readers see the last generation.
+  const long reads_at_end = reads;
+  while (reads < reads_at_end + 10) std::this_thread::sleep_for(1ms);
+  stop = true;
+  for (auto& reader : readers) reader.join();
+
+  INFO((inconsistencies.empty() ? std::string("none") : inconsistencies.front()));
+  REQUIRE(errors == 0);
+  REQUIRE(inconsistencies.empty());
+  REQUIRE(seen.size() >= 2);
+  auto conn = db.connect();
+  REQUIRE(std::get<0>(snapshot_of(conn.exec(kSnapshotSql))) == last_run);
+}
+
+TEST_CASE("a rerun of the same input gives the same content") {
+  TestDatabase db("rerun");
+  const std::string digest_sql =
+      "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM ev_live.";
+  const std::vector<std::string> tables{"users", "sessions", "transactions", "user_daily", "game_daily", "game_totals"};
+  std::vector<std::string> first, second;
+  REQUIRE(run_evload(load_args(fixture_events("small"), rates_file(), db.url())).exit_code == 0);
+  for (const auto& table : tables) first.push_back(db.scalar(digest_sql + table + " t"));
+  const auto first_days = db.scalar("SELECT first_event_day || ' ' || last_data_day FROM ev_live.dataset");
+  REQUIRE(run_evload(load_args(fixture_events("small"), rates_file(), db.url())).exit_code == 0);
+  for (const auto& table : tables) second.push_back(db.scalar(digest_sql + table + " t"));
+  REQUIRE(first == second);
+  REQUIRE(db.scalar("SELECT first_event_day || ' ' || last_data_day FROM ev_live.dataset") == first_days);
+  REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'succeeded'") == "2");
+}

@@ -1,0 +1,161 @@
+#include "support.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <boost/json/parse.hpp>
+
+#include "common/uuid.hpp"
+
+namespace ge::test {
+namespace {
+std::string admin_url() {
+  const char* url = std::getenv("GE_TEST_PG_URL");
+  if (!url) throw std::runtime_error("GE_TEST_PG_URL is not set: run the integration tests through ctest");
+  return url;
+}
+std::atomic<int> database_counter{0};
+}  // namespace
+
+TestDatabase::TestDatabase(const std::string& label) : admin_url_(admin_url()) {
+  name_ = "t_" + label + "_" + std::to_string(::getpid()) + "_" + std::to_string(database_counter++);
+  db::Connection admin(admin_url_);
+  admin.exec("DROP DATABASE IF EXISTS " + db::quote_identifier(name_));
+  admin.exec("CREATE DATABASE " + db::quote_identifier(name_));
+  const auto slash = admin_url_.rfind('/');
+  url_ = admin_url_.substr(0, slash + 1) + name_;
+}
+
+TestDatabase::~TestDatabase() {
+  try {
+    db::Connection admin(admin_url_);
+    admin.exec("DROP DATABASE IF EXISTS " + db::quote_identifier(name_) + " WITH (FORCE)");
+  } catch (...) {
+    // The cluster is destroyed after the run anyway.
+  }
+}
+
+std::string TestDatabase::scalar(const std::string& sql) const {
+  db::Connection conn(url_);
+  auto result = conn.exec(sql);
+  if (result.rows() != 1 || result.columns() != 1) throw std::runtime_error("not a scalar query: " + sql);
+  return std::string(result.value(0, 0));
+}
+
+pid_t start_evload(const std::vector<std::string>& args, const std::string& output_path) {
+  std::vector<std::string> argv_storage{GE_EVLOAD_PATH};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    const int fd = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, STDOUT_FILENO);
+      ::dup2(fd, STDERR_FILENO);
+    }
+    std::vector<char*> argv;
+    for (auto& arg : argv_storage) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    std::_Exit(127);
+  }
+  return pid;
+}
+
+int wait_for(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+ProcessResult run_evload(const std::vector<std::string>& args) {
+  const auto output = scratch_dir("evload-output") / "output.txt";
+  ProcessResult result;
+  result.exit_code = wait_for(start_evload(args, output.string()));
+  result.output = read_file(output);
+  return result;
+}
+
+std::filesystem::path fixtures_dir() { return GE_FIXTURES_DIR; }
+
+std::vector<std::filesystem::path> fixture_dirs() {
+  std::vector<std::filesystem::path> dirs;
+  for (const auto& entry : std::filesystem::directory_iterator(fixtures_dir())) {
+    if (entry.is_directory() && std::filesystem::exists(entry.path() / "events.jsonl")) dirs.push_back(entry.path());
+  }
+  std::sort(dirs.begin(), dirs.end());
+  if (dirs.empty()) throw std::runtime_error("no fixtures under " + fixtures_dir().string());
+  return dirs;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+boost::json::value read_json(const std::filesystem::path& path) { return boost::json::parse(read_file(path)); }
+
+std::vector<boost::json::value> read_json_lines(const std::filesystem::path& path) {
+  std::vector<boost::json::value> values;
+  std::istringstream in(read_file(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) values.push_back(boost::json::parse(line));
+  }
+  return values;
+}
+
+std::filesystem::path scratch_dir(const std::string& label) {
+  static std::atomic<int> counter{0};
+  auto dir = std::filesystem::temp_directory_path() /
+             ("ge-" + label + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+void write_synthetic_events(const std::filesystem::path& path, std::size_t users, std::uint64_t id_offset) {
+  std::FILE* out = std::fopen(path.c_str(), "wb");
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+  std::uint64_t id = id_offset;
+  const char* countries[] = {"DE", "US", "ES", "IT", "FR"};
+  for (std::size_t u = 0; u < users; ++u) {
+    const std::string user = to_string(Uuid{0x1234567800000000ULL + u, 0xabcdef0012345678ULL});
+    long long ts = 1273300000 + static_cast<long long>(u % 86400) * 7;
+    std::fprintf(out,
+                 "{\"event_id\": %llu, \"event_type\": \"registration\", \"event_timestamp\": %lld, \"event_data\": "
+                 "{\"user_id\": \"%s\", \"country\": \"%s\", \"name\": \"User %zu\", \"device_os\": \"Web\", "
+                 "\"marketing_campaign\": %s}}\n",
+                 static_cast<unsigned long long>(id++), ts, user.c_str(), countries[u % 5], u,
+                 u % 3 == 0 ? "null" : "\"ads\"");
+    for (int session = 0; session < 3; ++session) {
+      if (session > 0) {
+        std::fprintf(out, "{\"event_id\": %llu, \"event_type\": \"login\", \"event_timestamp\": %lld, \"event_data\": {\"user_id\": \"%s\"}}\n",
+                     static_cast<unsigned long long>(id++), ts, user.c_str());
+      }
+      std::fprintf(out,
+                   "{\"event_id\": %llu, \"event_type\": \"transaction\", \"event_timestamp\": %lld, \"event_data\": "
+                   "{\"user_id\": \"%s\", \"transaction_amount\": 4.99, \"transaction_currency\": \"EUR\"}}\n",
+                   static_cast<unsigned long long>(id++), ts + 10, user.c_str());
+      std::fprintf(out, "{\"event_id\": %llu, \"event_type\": \"logout\", \"event_timestamp\": %lld, \"event_data\": {\"user_id\": \"%s\"}}\n",
+                   static_cast<unsigned long long>(id++), ts + 600, user.c_str());
+      ts += 3600;
+    }
+  }
+  if (std::fclose(out) != 0) throw std::runtime_error("cannot write " + path.string());
+}
+
+}  // namespace ge::test
