@@ -25,6 +25,12 @@ std::uint32_t EventStore::campaign_number(std::string_view campaign) {
   return it->second;
 }
 
+void EventStore::reserve_for_file(std::uint64_t file_bytes) {
+  // No valid event line is shorter than about 100 bytes; 48 leaves a wide margin.
+  constexpr std::uint64_t kMinEventLineBytes = 48;
+  events_.reserve(static_cast<std::size_t>(file_bytes / kMinEventLineBytes + 1024));
+}
+
 void EventStore::add(const ParsedEvent& event, std::uint64_t line) {
   CompactEvent compact{};
   compact.time_and_rank = (static_cast<std::uint64_t>(event.timestamp) << 2) | sort_rank(event.type);

@@ -56,6 +56,7 @@ void read_events(const LoadOptions& options, const ExchangeRates& rates, EventSt
   } catch (const std::exception& e) {
     throw InputError(e.what());
   }
+  store.reserve_for_file(reader->file_size());
   EventParser parser(rates);
   Line line;
   while (reader->next(line)) {

@@ -1,0 +1,76 @@
+# gameevents: build, test and run. `make` alone lists the targets.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+CTEST_JOBS ?= 2
+CMAKE_ARGS ?=
+PG_PORT    ?= 55432
+PG_DIR     ?= $(CURDIR)/var/pg
+DB_NAME    ?= gameevents
+HTTP_PORT  ?= 8086
+EVENTS     ?= data/events.jsonl
+RATES      ?= data/exchange_rates.jsonl
+PGCLUSTER  := $(CURDIR)/scripts/pgcluster
+
+# DATABASE_URL given on the command line or in the environment: use that server and leave the
+# private cluster alone. Otherwise: the private cluster in $(PG_DIR), started on demand.
+ifeq ($(origin DATABASE_URL),undefined)
+DATABASE_URL := postgresql://postgres@127.0.0.1:$(PG_PORT)/$(DB_NAME)
+DB_TARGET := db
+else
+DB_TARGET :=
+endif
+
+# Configure with Ninja, unless the build directory already has another generator.
+configure = cmake -S . -B $(1) $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja) $(2) $(CMAKE_ARGS)
+
+.PHONY: help deps build test test-asan db stop load run bench-load clean
+
+help: ## list the targets
+	@echo "usage: make TARGET [DATABASE_URL=postgresql://...] [PG_PORT=$(PG_PORT)]"
+	@awk -F ':.*## ' '/^[a-z][a-zA-Z_-]*:.*## / { printf "  %-11s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+deps: ## install the missing Debian packages (scripts/packages.txt)
+	@scripts/deps
+
+build: deps ## configure and build into build/ (RelWithDebInfo, warnings are errors)
+	@$(call configure,build,-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGE_WARNINGS_AS_ERRORS=ON) >/dev/null
+	@cmake --build build -j$(JOBS)
+
+test: build ## build, then run every test (ctest)
+	@ctest --test-dir build --output-on-failure -j$(CTEST_JOBS)
+
+test-asan: deps ## build into build-asan/ with ASan+UBSan (Debug), then run every test (test DB port 55434)
+	@$(call configure,build-asan,-DCMAKE_BUILD_TYPE=Debug -DGE_SANITIZE=ON -DGE_WARNINGS_AS_ERRORS=ON -DGE_TEST_PG_PORT=55434) >/dev/null
+	@cmake --build build-asan -j$(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir build-asan --output-on-failure -j$(CTEST_JOBS)
+
+db: deps ## start the private PostgreSQL in var/pg (port PG_PORT) with database gameevents
+	@$(PGCLUSTER) start $(PG_DIR) $(PG_PORT) >/dev/null
+	@$(PGCLUSTER) createdb $(PG_DIR) $(DB_NAME)
+
+stop: ## stop the private PostgreSQL
+	@$(PGCLUSTER) stop $(PG_DIR)
+
+load: build $(DB_TARGET) ## load data/events.jsonl (EVENTS=...) into DATABASE_URL with evload
+	@for f in $(EVENTS) $(RATES); do [[ -f $$f ]] || { echo "make: $$f is missing (EVENTS=... RATES=... to load other files)" >&2; exit 1; }; done
+	build/etl/evload load --events $(EVENTS) --rates $(RATES) --db "$(DATABASE_URL)"
+
+run: load ## load, then serve the stats API on HTTP_PORT (8086) in the foreground
+	@if [[ ! -x build/server/evserve ]]; then echo "evserve is not built yet: loaded, nothing to serve"; exit 0; fi
+	@echo "evserve on http://localhost:$(HTTP_PORT); try:"
+	@echo "  curl -s localhost:$(HTTP_PORT)/healthz"
+	@echo "  curl -s localhost:$(HTTP_PORT)/v1/game/stats"
+	@echo "  curl -s 'localhost:$(HTTP_PORT)/v1/game/stats?group_by=country'"
+	build/server/evserve --db "$(DATABASE_URL)" --port $(HTTP_PORT)
+
+bench-load: build ## run the load benchmark (scripts/bench-load)
+	@if [[ -x scripts/bench-load ]]; then scripts/bench-load; \
+	  else echo "scripts/bench-load does not exist yet"; fi
+
+clean: ## remove the build directories (var/ and its database stay)
+	rm -rf build build-asan
