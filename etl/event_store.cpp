@@ -11,12 +11,9 @@ bool RegistrationRecord::same_content(const RegistrationRecord& other, std::stri
 }
 
 std::uint32_t EventStore::user_number(const Uuid& id) {
-  auto [it, inserted] = user_index_.try_emplace(id, static_cast<std::uint32_t>(user_ids_.size()));
-  if (inserted) {
-    if (user_ids_.size() == UINT32_MAX) throw std::length_error("more than 4 billion distinct user ids");
-    user_ids_.push_back(id);
-  }
-  return it->second;
+  const std::uint32_t number = user_index_.number_of(id);
+  if (number == user_ids_.size()) user_ids_.push_back(id);
+  return number;
 }
 
 std::uint32_t EventStore::campaign_number(std::string_view campaign) {
@@ -66,11 +63,11 @@ void EventStore::reject(std::uint64_t line, Reason reason, Field field, std::opt
 std::size_t EventStore::memory_bytes() const noexcept {
   return events_.capacity() * sizeof(CompactEvent) + registrations_.capacity() * sizeof(RegistrationRecord) +
          rejects_.capacity() * sizeof(RejectRecord) + user_ids_.capacity() * sizeof(Uuid) +
-         user_index_.size() * (sizeof(Uuid) + 4 + 2 * sizeof(void*)) + names_.capacity();
+         user_index_.memory_bytes() + names_.capacity();
 }
 
 void EventStore::release_user_index() {
-  std::unordered_map<Uuid, std::uint32_t, UuidHash>().swap(user_index_);
+  user_index_ = UuidIndex();
 }
 
 }  // namespace ge

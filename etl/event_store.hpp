@@ -10,6 +10,7 @@
 #include "common/device_os.hpp"
 #include "common/reason.hpp"
 #include "common/uuid.hpp"
+#include "common/uuid_index.hpp"
 #include "etl/event_parser.hpp"
 
 namespace ge {
@@ -79,7 +80,7 @@ class EventStore {
   std::vector<RegistrationRecord> registrations_;
   std::vector<RejectRecord> rejects_;
   std::vector<Uuid> user_ids_;
-  std::unordered_map<Uuid, std::uint32_t, UuidHash> user_index_;
+  UuidIndex user_index_;
   std::string names_;
   std::vector<std::string> campaigns_;
   std::unordered_map<std::string, std::uint32_t> campaign_index_;
