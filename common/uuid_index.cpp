@@ -3,32 +3,38 @@
 #include <stdexcept>
 
 namespace ge {
+namespace {
+std::uint32_t tag_of(std::size_t hash) { return static_cast<std::uint32_t>(static_cast<std::uint64_t>(hash) >> 32); }
+}  // namespace
 
 std::uint32_t UuidIndex::number_of(const Uuid& id) {
-  if ((size_ + 1) * 2 > slots_.size()) grow();
+  if ((ids_.size() + 1) * 2 > slots_.size()) grow();
+  const std::size_t hash = UuidHash{}(id);
+  const std::uint32_t tag = tag_of(hash);
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = UuidHash{}(id) & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
     Slot& slot = slots_[i];
     if (slot.number == kEmpty) {
-      if (size_ >= kEmpty) throw std::length_error("more than 4 billion distinct user ids");
-      slot.id = id;
-      slot.number = static_cast<std::uint32_t>(size_++);
+      if (ids_.size() >= kEmpty) throw std::length_error("more than 4 billion distinct user ids");
+      slot = Slot{tag, static_cast<std::uint32_t>(ids_.size())};
+      ids_.push_back(id);
       return slot.number;
     }
-    if (slot.id == id) return slot.number;
+    if (slot.tag == tag && ids_[slot.number] == id) return slot.number;
   }
 }
 
 void UuidIndex::grow() {
-  std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+  slots_.assign(slots_.empty() ? 1024 : slots_.size() * 2, Slot{});
   const std::size_t mask = slots_.size() - 1;
-  for (const Slot& slot : old) {
-    if (slot.number == kEmpty) continue;
-    std::size_t i = UuidHash{}(slot.id) & mask;
+  for (std::size_t number = 0; number < ids_.size(); ++number) {
+    const std::size_t hash = UuidHash{}(ids_[number]);
+    std::size_t i = hash & mask;
     while (slots_[i].number != kEmpty) i = (i + 1) & mask;
-    slots_[i] = slot;
+    slots_[i] = Slot{tag_of(hash), static_cast<std::uint32_t>(number)};
   }
 }
+
+void UuidIndex::drop_lookup() { std::vector<Slot>().swap(slots_); }
 
 }  // namespace ge

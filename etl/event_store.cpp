@@ -11,9 +11,7 @@ bool RegistrationRecord::same_content(const RegistrationRecord& other, std::stri
 }
 
 std::uint32_t EventStore::user_number(const Uuid& id) {
-  const std::uint32_t number = user_index_.number_of(id);
-  if (number == user_ids_.size()) user_ids_.push_back(id);
-  return number;
+  return user_index_.number_of(id);
 }
 
 std::uint32_t EventStore::campaign_number(std::string_view campaign) {
@@ -60,14 +58,43 @@ void EventStore::reject(std::uint64_t line, Reason reason, Field field, std::opt
   rejects_.push_back(RejectRecord{line, event_id.value_or(0), event_id.has_value(), reason, field});
 }
 
+void EventStore::absorb(EventStore&& later, std::uint64_t line_offset) {
+  const std::vector<Uuid>& later_ids = later.user_ids();
+  std::vector<std::uint32_t> user_map(later_ids.size());
+  for (std::size_t i = 0; i < later_ids.size(); ++i) user_map[i] = user_number(later_ids[i]);
+  std::vector<std::uint32_t> campaign_map(later.campaigns_.size() + 1, 0);
+  for (std::size_t i = 0; i < later.campaigns_.size(); ++i) campaign_map[i + 1] = campaign_number(later.campaigns_[i]);
+
+  const std::uint64_t name_base = names_.size();
+  names_.append(later.names_);
+  const auto registration_base = static_cast<std::uint32_t>(registrations_.size());
+  for (RegistrationRecord record : later.registrations_) {
+    record.name_offset += name_base;
+    record.campaign = campaign_map[record.campaign];
+    registrations_.push_back(record);
+  }
+  events_.reserve(events_.size() + later.events_.size());
+  for (CompactEvent event : later.events_) {
+    event.line += line_offset;
+    event.user = user_map[event.user];
+    if (event.type() == EventType::registration) event.payload += registration_base;
+    events_.push_back(event);
+  }
+  for (RejectRecord reject : later.rejects_) {
+    reject.line += line_offset;
+    rejects_.push_back(reject);
+  }
+  later = EventStore();
+}
+
 std::size_t EventStore::memory_bytes() const noexcept {
   return events_.capacity() * sizeof(CompactEvent) + registrations_.capacity() * sizeof(RegistrationRecord) +
-         rejects_.capacity() * sizeof(RejectRecord) + user_ids_.capacity() * sizeof(Uuid) +
+         rejects_.capacity() * sizeof(RejectRecord) +
          user_index_.memory_bytes() + names_.capacity();
 }
 
 void EventStore::release_user_index() {
-  user_index_ = UuidIndex();
+  user_index_.drop_lookup();
 }
 
 }  // namespace ge

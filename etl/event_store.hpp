@@ -55,11 +55,14 @@ class EventStore {
   void reserve_for_file(std::uint64_t file_bytes);
   void add(const ParsedEvent& event, std::uint64_t line);
   void reject(std::uint64_t line, Reason reason, Field field, std::optional<std::uint64_t> event_id);
+  // Takes over everything `later` holds, its lines numbered after `line_offset` lines of this
+  // store's part of the file (the second half of a file read by two threads).
+  void absorb(EventStore&& later, std::uint64_t line_offset);
 
   std::vector<CompactEvent>& events() noexcept { return events_; }
   const std::vector<RegistrationRecord>& registrations() const noexcept { return registrations_; }
   std::vector<RejectRecord>& rejects() noexcept { return rejects_; }
-  const std::vector<Uuid>& user_ids() const noexcept { return user_ids_; }
+  const std::vector<Uuid>& user_ids() const noexcept { return user_index_.ids(); }
   std::string_view names() const noexcept { return names_; }
   std::string_view name_of(const RegistrationRecord& r) const noexcept {
     return std::string_view(names_).substr(r.name_offset, r.name_length);
@@ -69,7 +72,7 @@ class EventStore {
   }
   // Bytes held, for the memory figure in the report.
   std::size_t memory_bytes() const noexcept;
-  // Frees the user-id index once every event has its user number.
+  // Frees the user-id lookup once every event has its user number (the ids stay).
   void release_user_index();
 
  private:
@@ -79,7 +82,6 @@ class EventStore {
   std::vector<CompactEvent> events_;
   std::vector<RegistrationRecord> registrations_;
   std::vector<RejectRecord> rejects_;
-  std::vector<Uuid> user_ids_;
   UuidIndex user_index_;
   std::string names_;
   std::vector<std::string> campaigns_;

@@ -46,6 +46,23 @@ LineReader::LineReader(const std::string& path, std::size_t max_line_bytes, std:
   buffer_.resize(chunk_bytes + simdjson::SIMDJSON_PADDING);
 }
 
+LineReader::LineReader(const std::string& path, ByteRange range, std::size_t max_line_bytes, std::size_t chunk_bytes)
+    : LineReader(path, max_line_bytes, chunk_bytes) {
+  if (::lseek(fd_, static_cast<off_t>(range.offset), SEEK_SET) < 0) {
+    ::close(fd_);
+    throw std::runtime_error("cannot seek in " + path + ": " + std::strerror(errno));
+  }
+  remaining_ = range.length;
+  at_file_start_ = range.offset == 0;
+}
+
+std::uint64_t next_line_start(const std::string& path, std::uint64_t from) {
+  LineReader reader(path, LineReader::ByteRange{from, UINT64_MAX}, LineReader::kDefaultMaxLineBytes, 1u << 16);
+  Line line;
+  if (!reader.next(line)) return from;
+  return from + reader.bytes_consumed();
+}
+
 LineReader::~LineReader() {
   if (owns_fd_) ::close(fd_);
 }
@@ -67,7 +84,12 @@ bool LineReader::fill() {
       buffer_.resize(capacity * 2 + simdjson::SIMDJSON_PADDING);
     }
   }
-  const std::size_t room = buffer_.size() - simdjson::SIMDJSON_PADDING - end_;
+  if (remaining_ == 0) {
+    eof_ = true;
+    return false;
+  }
+  std::size_t room = buffer_.size() - simdjson::SIMDJSON_PADDING - end_;
+  if (remaining_ < room) room = static_cast<std::size_t>(remaining_);
   ssize_t got;
   do {
     got = ::read(fd_, buffer_.data() + end_, room);
@@ -78,6 +100,7 @@ bool LineReader::fill() {
     return false;
   }
   end_ += static_cast<std::size_t>(got);
+  remaining_ -= static_cast<std::uint64_t>(got);
   return true;
 }
 
@@ -129,7 +152,7 @@ bool LineReader::next(Line& line) {
       return true;
     }
     std::size_t text_begin = begin_;
-    if (line_number_ == 0 && std::string_view(buffer_.data() + begin_, line_end - begin_).starts_with(kUtf8Bom)) {
+    if (line_number_ == 0 && at_file_start_ && std::string_view(buffer_.data() + begin_, line_end - begin_).starts_with(kUtf8Bom)) {
       text_begin += kUtf8Bom.size();
     }
     std::size_t text_end = line_end;

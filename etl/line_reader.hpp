@@ -24,6 +24,13 @@ class LineReader {
   // Opens path ("-" is standard input). Throws std::runtime_error naming the file on failure.
   explicit LineReader(const std::string& path, std::size_t max_line_bytes = kDefaultMaxLineBytes,
                       std::size_t chunk_bytes = kDefaultChunkBytes);
+  // Reads only bytes [offset, offset + length) of a regular file, numbering its lines from 1.
+  // For splitting a file between threads at a line boundary; a BOM is only looked for at 0.
+  struct ByteRange {
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+  };
+  LineReader(const std::string& path, ByteRange range, std::size_t max_line_bytes = kDefaultMaxLineBytes, std::size_t chunk_bytes = kDefaultChunkBytes);
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
   ~LineReader();
@@ -48,6 +55,11 @@ class LineReader {
   std::uint64_t line_number_ = 0;
   std::uint64_t consumed_ = 0;
   std::uint64_t file_size_ = 0;
+  std::uint64_t remaining_ = UINT64_MAX;  // bytes left to read in the range
+  bool at_file_start_ = true;
 };
+
+// The offset just after the first '\n' at or after `from` (the file size if there is none).
+std::uint64_t next_line_start(const std::string& path, std::uint64_t from);
 
 }  // namespace ge

@@ -11,9 +11,9 @@ enum class ProgressMode { automatic, always, never };
 class Progress {
  public:
   Progress(ProgressMode mode, std::uint64_t total_bytes);
-  // Cheap to call per line: redraws at most a few times a second.
+  // Call every few thousand lines: redraws at most a few times a second.
   void update(std::uint64_t bytes, std::uint64_t lines) {
-    if (enabled_ && (lines & 0x3FFF) == 0) redraw(bytes, lines, false);
+    if (enabled_) redraw(bytes, lines, false);
   }
   void phase(const std::string& name);  // "sorting…", "copying…"
   void done(std::uint64_t bytes, std::uint64_t lines);

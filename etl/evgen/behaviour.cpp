@@ -17,7 +17,7 @@ constexpr double kShortSession = 0.02;  // 1..5 s
 constexpr double kBreakMedianSeconds = 19000.0;
 constexpr double kBreakSigma = 1.0;
 constexpr double kUserActivitySigma = 0.5;  // per-user spread of break length
-constexpr double kChurnPerSession = 0.27;
+constexpr double kChurnPerSession = 0.22;
 constexpr double kCrashOnLastSession = 0.04;  // the last session is never closed
 // ~1 transaction per 35 sessions, by a few paying users.
 constexpr double kPayer = 0.07;

@@ -136,6 +136,8 @@ void draw_profile(Rng& rng, Event& e) {
   // SPEC §1.1: name is optional and nullable; a few players have none.
   const auto kind_roll = rng.below(1000);
   e.name_kind = kind_roll < 4 ? NameKind::null : kind_roll < 8 ? NameKind::missing : NameKind::present;
+  // Like the 2023 file (Python's json.dumps), most names spell non-ASCII letters as \uXXXX.
+  if (rng.chance(0.8)) e.flags |= kFlagEscapeUnicode;
 }
 
 void append_name(const Event& e, std::string& out) {
