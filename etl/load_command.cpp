@@ -108,7 +108,7 @@ void read_events(const LoadOptions& options, const ExchangeRates& rates, EventSt
     throw InputError(e.what());
   }
   const std::uint64_t size = reader->file_size();
-  if (size < kParallelReadBytes || std::thread::hardware_concurrency() < 2) {
+  if (size < kParallelReadBytes || options.read_threads < 2) {
     const ReadCounts counts = parse_lines(*reader, rates, store, [&](std::uint64_t bytes, std::uint64_t lines) {
       progress.update(bytes, lines);
     });

@@ -44,6 +44,9 @@ void add_common_options(CLI::App& command, ge::LoadOptions& options, std::string
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   command.add_flag("-q,--quiet", options.quiet, "print nothing but errors (and the JSON report if --report -)");
+  command.add_option("--read-threads", options.read_threads, "threads that parse the events file (files over 32 MiB)")
+      ->check(CLI::Range(1, 2))
+      ->capture_default_str();
   command.add_option("--max-line-bytes", options.max_line_bytes,
                      "lines longer than this are rejected as malformed_json without being held in memory")
       ->capture_default_str();

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <fstream>
 #include <chrono>
 #include <map>
 #include <thread>
@@ -145,4 +146,28 @@ TEST_CASE("a rerun of the same input gives the same content") {
   REQUIRE(first == second);
   REQUIRE(db.scalar("SELECT first_event_day || ' ' || last_data_day FROM ev_live.dataset") == first_days);
   REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'succeeded'") == "2");
+}
+
+TEST_CASE("two reading threads find exactly what one finds") {
+  const auto dir = scratch_dir("threads");
+  const auto big = dir / "big.jsonl";
+  // Valid events plus every fixture's lines (anomalies, duplicates across the split) appended.
+  write_synthetic_events(big, 40000, 5000000);
+  {
+    std::ofstream out(big, std::ios::app | std::ios::binary);
+    for (const auto& fixture : fixture_dirs()) out << read_file(fixture / "events.jsonl") << "\n";
+  }
+  auto report_of = [&](const std::string& threads) {
+    const auto path = dir / ("report-" + threads + ".json");
+    const auto result = run_evload({"check", "--events", big.string(), "--rates", rates_file().string(), "--report",
+                                    path.string(), "--read-threads", threads, "-q"});
+    REQUIRE(result.exit_code == 0);
+    auto report = read_json(path).as_object();
+    for (const char* timing : {"phase_seconds", "seconds_total", "events_per_second", "peak_rss_bytes"}) report.erase(timing);
+    return report;
+  };
+  const auto one = report_of("1");
+  const auto two = report_of("2");
+  REQUIRE(one.at("lines_total").as_int64() > 400000);
+  REQUIRE(one == two);
 }
