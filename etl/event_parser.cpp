@@ -7,6 +7,7 @@
 
 #include "common/country.hpp"
 #include "common/money.hpp"
+#include "etl/number_clamp.hpp"
 
 namespace ge {
 namespace {
@@ -74,8 +75,14 @@ ParseOutcome rejected(Reason reason, Field field, std::optional<std::uint64_t> e
 
 ParseOutcome EventParser::parse(std::string_view text) {
   element root;
-  if (parser_.parse(text.data(), text.size(), false).get(root)) {
-    return rejected(Reason::malformed_json, Field::none, std::nullopt, false);
+  if (const auto error = parser_.parse(text.data(), text.size(), false).get(root)) {
+    // Numbers past 64 bits are valid JSON that simdjson cannot hold: retry with stand-ins.
+    const bool number_problem = error == simdjson::NUMBER_ERROR ||
+                                error == simdjson::NUMBER_OUT_OF_RANGE;
+    auto clamped = number_problem ? clamp_out_of_range_numbers(text) : std::nullopt;
+    if (!clamped) return rejected(Reason::malformed_json, Field::none, std::nullopt, false);
+    clamped_line_ = simdjson::padded_string(*clamped);
+    if (parser_.parse(clamped_line_).get(root)) return rejected(Reason::malformed_json, Field::none, std::nullopt, false);
   }
   simdjson::dom::object top;
   if (root.get_object().get(top)) return rejected(Reason::malformed_json, Field::none, std::nullopt, false);

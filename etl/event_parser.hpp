@@ -60,6 +60,7 @@ class EventParser {
   const ExchangeRates& rates_;
   simdjson::dom::parser parser_;
   std::vector<std::string_view> keys_;
+  simdjson::padded_string clamped_line_;  // a line rewritten by clamp_out_of_range_numbers
 };
 
 }  // namespace ge

@@ -145,7 +145,7 @@ class Injector {
   // during the first session when there is none).
   void schema(Mut mut, std::uint8_t variant, Field field, std::size_t j) {
     std::size_t target = j;
-    if (is_registration_field(field) || (mut == Mut::malformed && field == Field::name)) {
+    if (is_registration_field(field)) {  // country .. marketing_campaign, name included
       target = 0;
       if (ev_[0].name_kind != NameKind::present && field == Field::name && mut == Mut::malformed) {
         variant = static_cast<std::uint8_t>(Malformed::utf8_user_id);
