@@ -10,7 +10,8 @@
 namespace ge::evgen {
 
 // A replacement JSON value for one field. Placeholders (expanded by render.cpp):
-//   %i event_id   %t event_timestamp   %a amount as normally spelled   %u user_id (36 chars)
+//   %i event_id   %t event_timestamp   %T the same, at least 1   %m the timestamp in milliseconds
+//   (at least 253402300800, so always out of range)   %a amount as normally spelled   %u user_id
 //   %U user_id without hyphens   %S user_id minus its last digit   %G user_id with a 'g'
 //   %h first 8 hex digits of the user_id   %x those 8 hex digits as a decimal number
 //   %d the event_data object as a JSON string   %n "Ä" x 501 (1,002 bytes)
@@ -53,8 +54,8 @@ inline constexpr std::array<ValueVariant, 34> kInvalidValueVariants{{
     {Field::event_id, "9223372036854775808"},
     {Field::event_id, "-1"},
     {Field::event_timestamp, "253402300800"},
-    {Field::event_timestamp, "-%t"},
-    {Field::event_timestamp, "%t000"},
+    {Field::event_timestamp, "-%T"},
+    {Field::event_timestamp, "%m"},
     {Field::user_id, "\"user-%h\""},
     {Field::user_id, "\"%U\""},
     {Field::user_id, "\"%S\""},

@@ -50,7 +50,6 @@ enum class Quirk : std::uint8_t {
 inline constexpr std::uint8_t kFlagCrlf = 1;             // line ends with "\r\n"
 inline constexpr std::uint8_t kFlagUpperUuid = 2;        // user_id in upper case
 inline constexpr std::uint8_t kFlagEscapeUnicode = 4;    // non-ASCII name characters as \uXXXX
-inline constexpr std::uint8_t kFlagBom = 8;              // UTF-8 BOM before the line (first line only)
 
 enum class RefKind : std::uint8_t {
   none,

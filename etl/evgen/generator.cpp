@@ -79,7 +79,7 @@ std::string_view exchange_rates_jsonl() noexcept {
 Generator::Generator(Options options) : options_(options) {
   const Options& o = options_;
   if (o.days < 1 || o.days > 36500) throw std::invalid_argument("days must be between 1 and 36500");
-  if (o.start_day < 0 || start_of_day(o.start_day) + static_cast<std::int64_t>(o.days) * kSecondsPerDay > kMaxTimestamp)
+  if (o.start_day < 0 || start_of_day(o.start_day) + static_cast<std::int64_t>(o.days) * kSecondsPerDay - 1 > kMaxTimestamp)
     throw std::invalid_argument("the period must lie within 1970-01-01 .. 9999-12-31");
   if (!(o.anomaly_rate >= 0.0 && o.anomaly_rate <= 1.0)) throw std::invalid_argument("anomaly rate must be in [0, 1]");
   if (!(o.daily_growth >= 0.01 && o.daily_growth <= 100.0))

@@ -1,5 +1,6 @@
 #include "etl/evgen/render.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
@@ -183,6 +184,8 @@ void expand(std::string_view tmpl, const LineContext& ctx, std::string& out) {
     switch (tmpl[++i]) {
       case 'i': append_int(out, ctx.e.id); break;
       case 't': append_int(out, ctx.e.ts); break;
+      case 'T': append_int(out, std::max<std::int64_t>(ctx.e.ts, 1)); break;
+      case 'm': append_int(out, std::max<std::int64_t>(ctx.e.ts * 1000, 253402300800)); break;
       case 'a': append_amount(out, kAmountCents[ctx.e.amount % kAmountCents.size()]); break;
       case 'u': out += ctx.uuid; break;
       case 'U':
