@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "etl/copy_row.hpp"
+#include "etl/copy_binary_row.hpp"
 
 namespace ge {
 namespace {
@@ -13,11 +13,9 @@ std::string country_text(std::uint16_t key) {
   return std::string{static_cast<char>(key >> 8), static_cast<char>(key & 0xFF)};
 }
 template <class Fill>
-void write_row(TableOutput& out, Fill&& fill) {
-  {
-    CopyRow row(out.buffer());
-    fill(row);
-  }
+void write_row(TableOutput& out, std::uint16_t fields, Fill&& fill) {
+  BinaryRow row(out.buffer(), fields);
+  fill(row);
   out.row_done();
 }
 }  // namespace
@@ -28,25 +26,12 @@ ModelBuilder::ModelBuilder(const EventStore& store, const ExchangeRates& rates, 
   for (std::size_t c = 0; c < rates.size(); ++c) {
     const Decimal& rate = rates.at(static_cast<std::uint8_t>(c)).rate_to_usd;
     std::array<ScaledMoney, 5> values{};
-    std::array<std::string, 5> texts;
     for (std::uint8_t a = 0; a < 5; ++a) {
       const Decimal usd = (amount_decimal(a) * rate).rescaled(money_scale_);
       values[a] = ScaledMoney{usd.mantissa};
-      texts[a] = money_text(values[a]);
     }
     amount_usd_.push_back(values);
-    amount_usd_text_.push_back(std::move(texts));
   }
-}
-
-std::string ModelBuilder::money_text(ScaledMoney money) const {
-  // Exact, with trailing zeros of the fraction dropped (numeric keeps what it is given).
-  std::string text = Decimal{money.units, money_scale_}.to_string();
-  if (text.find('.') != std::string::npos) {
-    while (text.back() == '0') text.pop_back();
-    if (text.back() == '.') text.pop_back();
-  }
-  return text;
 }
 
 ModelBuilder::DayFigures& ModelBuilder::day_figures(DayNumber day) {
@@ -70,8 +55,8 @@ void ModelBuilder::write_session(const OpenSession& session, const CompactEvent*
   ++counts_.sessions_all;
   const Uuid& user_id = store_.user_ids()[user_];
   if (!logout) {
-    write_row(out_[static_cast<std::size_t>(Table::sessions)], [&](CopyRow& row) {
-      row.integer(static_cast<std::int64_t>(session.login_event_id)).uuid(user_id).timestamp(session.login_at);
+    write_row(out_[static_cast<std::size_t>(Table::sessions)], 7, [&](BinaryRow& row) {
+      row.int8(static_cast<std::int64_t>(session.login_event_id)).uuid(user_id).timestamp(session.login_at);
       row.null().null().null().boolean(false);
     });
     return;
@@ -86,9 +71,9 @@ void ModelBuilder::write_session(const OpenSession& session, const CompactEvent*
     split_by_day(session.login_at, logout->timestamp(),
                  [&](DayNumber day, std::int64_t seconds) { day_figures(day).time_spent_seconds += seconds; });
   }
-  write_row(out_[static_cast<std::size_t>(Table::sessions)], [&](CopyRow& row) {
-    row.integer(static_cast<std::int64_t>(session.login_event_id)).uuid(user_id).timestamp(session.login_at);
-    row.integer(static_cast<std::int64_t>(logout->event_id)).timestamp(logout->timestamp()).integer(length);
+  write_row(out_[static_cast<std::size_t>(Table::sessions)], 7, [&](BinaryRow& row) {
+    row.int8(static_cast<std::int64_t>(session.login_event_id)).uuid(user_id).timestamp(session.login_at);
+    row.int8(static_cast<std::int64_t>(logout->event_id)).timestamp(logout->timestamp()).int8(length);
     row.boolean(counted);
   });
 }
@@ -122,16 +107,10 @@ void ModelBuilder::accept(const CompactEvent& event) {
       day.revenue.units += usd.units;
       ++counts_.transactions;
       counts_.revenue.units += usd.units;
-      const auto cents = kAllowedAmountCents[event.amount_code()];
-      char amount[8];
-      amount[0] = static_cast<char>('0' + cents / 100);
-      amount[1] = '.';
-      amount[2] = static_cast<char>('0' + cents / 10 % 10);
-      amount[3] = static_cast<char>('0' + cents % 10);
-      write_row(out_[static_cast<std::size_t>(Table::transactions)], [&](CopyRow& row) {
-        row.integer(static_cast<std::int64_t>(event.event_id)).uuid(store_.user_ids()[event.user]).timestamp(ts);
-        row.raw(std::string_view(amount, 4)).text(rates_.at(event.currency()).code);
-        row.raw(amount_usd_text_[event.currency()][event.amount_code()]);
+      write_row(out_[static_cast<std::size_t>(Table::transactions)], 6, [&](BinaryRow& row) {
+        row.int8(static_cast<std::int64_t>(event.event_id)).uuid(store_.user_ids()[event.user]).timestamp(ts);
+        row.numeric(kAllowedAmountCents[event.amount_code()], 2).text(rates_.at(event.currency()).code);
+        row.numeric(usd.units, money_scale_);
       });
       break;
     }
@@ -156,9 +135,9 @@ void ModelBuilder::end_user() {
   GameFigures& total = game_totals_[country];
   DayFigures all_time{};
   for (const DayFigures& day : days_) {
-    write_row(out_[static_cast<std::size_t>(Table::user_daily)], [&](CopyRow& row) {
-      row.uuid(user_id).day(day.day).integer(day.logins).integer(day.sessions_counted).integer(day.time_spent_seconds);
-      row.integer(day.transactions).raw(money_text(day.revenue));
+    write_row(out_[static_cast<std::size_t>(Table::user_daily)], 7, [&](BinaryRow& row) {
+      row.uuid(user_id).day(day.day).int4(day.logins).int4(day.sessions_counted).int8(day.time_spent_seconds);
+      row.int4(day.transactions).numeric(day.revenue.units, money_scale_);
     });
     ++counts_.user_daily_rows;
     GameFigures& game = game_daily_[{day.day, country}];
@@ -194,14 +173,14 @@ void ModelBuilder::end_user() {
   counts_.paid_users += paid;
   ++counts_.users_by_country[country_text(country)];
 
-  write_row(out_[static_cast<std::size_t>(Table::users)], [&](CopyRow& row) {
+  write_row(out_[static_cast<std::size_t>(Table::users)], 13, [&](BinaryRow& row) {
     row.uuid(user_id);
     if (reg.has_name) row.text(store_.name_of(reg)); else row.null();
-    row.raw(std::string_view(reg.country, 2)).raw(to_string(reg.device_os));
+    row.text(std::string_view(reg.country, 2)).text(to_string(reg.device_os));
     if (reg.campaign != 0) row.text(store_.campaign_of(reg)); else row.null();
-    row.timestamp(registered_at_).integer(static_cast<std::int64_t>(registration_event_id_));
-    row.integer(all_time.logins).integer(all_time.sessions_counted).integer(all_time.time_spent_seconds);
-    row.day(last_login_day_).integer(all_time.transactions).raw(money_text(all_time.revenue));
+    row.timestamp(registered_at_).int8(static_cast<std::int64_t>(registration_event_id_));
+    row.int4(all_time.logins).int4(all_time.sessions_counted).int8(all_time.time_spent_seconds);
+    row.day(last_login_day_).int4(all_time.transactions).numeric(all_time.revenue.units, money_scale_);
   });
 
   registration_ = nullptr;
@@ -210,14 +189,14 @@ void ModelBuilder::end_user() {
 
 void ModelBuilder::write_game_row(TableOutput& out, const GameFigures& g, std::optional<DayNumber> day,
                                   std::string_view country) {
-  write_row(out, [&](CopyRow& row) {
+  write_row(out, 11, [&](BinaryRow& row) {
     if (day) {
-      row.day(*day).raw(country).integer(g.active_users).integer(g.paid_active_users);
+      row.day(*day).text(country).int4(g.active_users).int4(g.paid_active_users);
     } else {
-      row.raw(country).integer(g.users).integer(g.paid_users).integer(g.active_users);
+      row.text(country).int4(g.users).int4(g.paid_users).int4(g.active_users);
     }
-    row.integer(g.logins).integer(g.sessions_counted).integer(g.users_with_sessions).integer(g.time_spent_seconds);
-    row.integer(g.users_with_time).integer(g.transactions).raw(money_text(g.revenue));
+    row.int4(g.logins).int4(g.sessions_counted).int4(g.users_with_sessions).int8(g.time_spent_seconds);
+    row.int4(g.users_with_time).int4(g.transactions).numeric(g.revenue.units, money_scale_);
   });
 }
 
@@ -228,8 +207,8 @@ void ModelBuilder::finish(std::int64_t run_id, UnixSeconds loaded_at) {
   for (const auto& [country, figures] : game_totals_) {
     write_game_row(out_[static_cast<std::size_t>(Table::game_totals)], figures, std::nullopt, country_text(country));
   }
-  write_row(out_[static_cast<std::size_t>(Table::dataset)], [&](CopyRow& row) {
-    row.integer(run_id).timestamp(loaded_at);
+  write_row(out_[static_cast<std::size_t>(Table::dataset)], 4, [&](BinaryRow& row) {
+    row.int8(run_id).timestamp(loaded_at);
     if (counts_.first_event) row.day(day_of(*counts_.first_event)); else row.null();
     if (counts_.last_event) row.day(day_of(*counts_.last_event)); else row.null();
   });

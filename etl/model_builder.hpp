@@ -50,7 +50,6 @@ class ModelBuilder {
 
   const ModelCounts& counts() const noexcept { return counts_; }
   int money_scale() const noexcept { return money_scale_; }
-  std::string money_text(ScaledMoney money) const;
 
  private:
   struct DayFigures {
@@ -81,9 +80,8 @@ class ModelBuilder {
   const ExchangeRates& rates_;
   TableOutputs& out_;
   int money_scale_ = 2;
-  // amount_usd of every (amount, currency) pair, and its text.
+  // amount_usd of every (amount, currency) pair.
   std::vector<std::array<ScaledMoney, 5>> amount_usd_;
-  std::vector<std::array<std::string, 5>> amount_usd_text_;
 
   // The user being built.
   std::uint32_t user_ = 0;

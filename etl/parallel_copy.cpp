@@ -4,6 +4,7 @@
 
 #include "common/db/connection.hpp"
 #include "common/db/copy_stream.hpp"
+#include "etl/copy_binary_row.hpp"
 
 namespace ge {
 
@@ -71,7 +72,8 @@ void ParallelCopy::run_worker(std::size_t table) {
     // later hint-bit or vacuum rewrite), and with wal_level=minimal skip the WAL entirely.
     db::Transaction transaction(conn);
     conn.exec("TRUNCATE " + name);
-    db::CopyStream copy(conn, "COPY " + name + " FROM STDIN (FREEZE)");
+    db::CopyStream copy(conn, "COPY " + name + " FROM STDIN (FORMAT binary, FREEZE)");
+    copy.write_block(kBinaryCopyHeader);
     std::string block;
     for (;;) {
       const auto popped = queue.pop(block);
@@ -80,6 +82,7 @@ void ParallelCopy::run_worker(std::size_t table) {
       if (popped == BlockQueue::Pop::failed) throw db::Error("COPY aborted");
       copy.write_block(block);
     }
+    copy.write_block(kBinaryCopyTrailer);
     results_[table].rows = copy.finish();
     transaction.commit();
   } catch (const std::exception& e) {

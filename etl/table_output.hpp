@@ -1,5 +1,5 @@
 #pragma once
-// The tables a load writes, and the buffered text streams that carry their COPY rows.
+// The tables a load writes, and the buffered streams that carry their COPY rows.
 #include <array>
 #include <cstddef>
 #include <functional>
@@ -24,7 +24,7 @@ class TableOutput {
       : consumer_(std::move(consumer)), block_bytes_(block_bytes) {
     buffer_.reserve(block_bytes_ + 4096);
   }
-  // Append whole rows here (see CopyRow), then call row_done().
+  // Append whole rows here (see BinaryRow), then call row_done().
   std::string& buffer() noexcept { return buffer_; }
   void row_done() {
     ++rows_;
