@@ -171,3 +171,38 @@ TEST_CASE("two reading threads find exactly what one finds") {
   REQUIRE(one.at("lines_total").as_int64() > 400000);
   REQUIRE(one == two);
 }
+
+TEST_CASE("a database failure mid-load leaves the previous generation live") {
+  TestDatabase db("dbfailure");
+  REQUIRE(run_evload(load_args(fixture_events("tiny"), rates_file(), db.url())).exit_code == 0);
+  const std::string live_run = db.scalar("SELECT run_id FROM ev_live.dataset");
+  const auto dir = scratch_dir("dbfailure");
+  const auto big = dir / "big.jsonl";
+  write_synthetic_events(big, 60000, 1000000);
+
+  // The server ends every session of the loader mid-COPY, as a restart or an operator would.
+  const pid_t pid = start_evload(load_args(big, rates_file(), db.url()), (dir / "out.txt").string());
+  auto conn = db.connect();
+  int terminated = 0;
+  for (auto deadline = std::chrono::steady_clock::now() + 120s;
+       terminated == 0 && std::chrono::steady_clock::now() < deadline;) {
+    auto progress = conn.exec("SELECT count(*) FROM pg_stat_progress_copy WHERE tuples_processed > 0");
+    if (progress.value(0, 0) != "0") {
+      auto killed = conn.exec(
+          "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+          "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+      terminated = std::stoi(std::string(killed.value(0, 0)));
+    }
+    std::this_thread::sleep_for(2ms);
+  }
+  REQUIRE(terminated > 0);
+  REQUIRE(wait_for(pid) == 5);
+  INFO(read_file(dir / "out.txt"));
+  REQUIRE_THAT(read_file(dir / "out.txt"), Catch::Contains("previous data (if any) is still live"));
+
+  REQUIRE(db.scalar("SELECT run_id FROM ev_live.dataset") == live_run);
+  REQUIRE(db.scalar("SELECT count(*) FROM ev_live.users") == "4");
+  // The failed run says so, and left no half-built generation behind.
+  REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'failed'") == "1");
+  REQUIRE(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_gen\\_%'") == "0");
+}
