@@ -25,10 +25,17 @@ std::string to_string(const Uuid& id);
 
 struct UuidHash {
   std::size_t operator()(const Uuid& id) const noexcept {
-    // The ids are random or time-based; mixing both halves is plenty.
-    std::uint64_t x = id.high ^ (id.low * 0x9E3779B97F4A7C15ULL);
-    x ^= x >> 31;
-    return static_cast<std::size_t>(x * 0xBF58476D1CE4E5B9ULL);
+    // Time-based ids differ in a few bits only (xxxxxxxx-683b-11ee-…): every bit of both halves
+    // must reach every bit of the hash, so both go through a full 64-bit finaliser.
+    return static_cast<std::size_t>(mix(id.high ^ mix(id.low + 0x9E3779B97F4A7C15ULL)));
+  }
+  static constexpr std::uint64_t mix(std::uint64_t x) noexcept {  // MurmurHash3's fmix64
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    x ^= x >> 33;
+    return x;
   }
 };
 

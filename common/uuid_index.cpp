@@ -1,5 +1,7 @@
 #include "common/uuid_index.hpp"
 
+#include "common/huge_pages.hpp"
+
 #include <stdexcept>
 
 namespace ge {
@@ -25,7 +27,13 @@ std::uint32_t UuidIndex::number_of(const Uuid& id) {
 }
 
 void UuidIndex::grow() {
-  slots_.assign(slots_.empty() ? 1024 : slots_.size() * 2, Slot{});
+  const std::size_t capacity = slots_.empty() ? 1024 : slots_.size() * 2;
+  slots_ = std::vector<Slot>();
+  slots_.reserve(capacity);
+  advise_huge_pages(slots_.data(), capacity * sizeof(Slot));
+  slots_.assign(capacity, Slot{});
+  ids_.reserve(capacity / 2);
+  advise_huge_pages(ids_.data(), ids_.capacity() * sizeof(Uuid));
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t number = 0; number < ids_.size(); ++number) {
     const std::size_t hash = UuidHash{}(ids_[number]);

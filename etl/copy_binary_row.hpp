@@ -67,18 +67,16 @@ class BinaryRow {
  private:
   static constexpr UnixSeconds kPostgresEpochSeconds = 946684800;
   static constexpr DayNumber kPostgresEpochDays = 10957;
-  void put16(std::uint16_t v) {
-    out_.push_back(static_cast<char>(v >> 8));
-    out_.push_back(static_cast<char>(v & 0xFF));
+  // One append per value: rows are formatted by the million.
+  template <std::size_t N, class Unsigned>
+  void put(Unsigned v) {
+    char bytes[N];
+    for (std::size_t i = 0; i < N; ++i) bytes[i] = static_cast<char>((v >> (8 * (N - 1 - i))) & 0xFF);
+    out_.append(bytes, N);
   }
-  void put32(std::uint32_t v) {
-    put16(static_cast<std::uint16_t>(v >> 16));
-    put16(static_cast<std::uint16_t>(v & 0xFFFF));
-  }
-  void put64(std::uint64_t v) {
-    put32(static_cast<std::uint32_t>(v >> 32));
-    put32(static_cast<std::uint32_t>(v & 0xFFFFFFFFu));
-  }
+  void put16(std::uint16_t v) { put<2>(v); }
+  void put32(std::uint32_t v) { put<4>(v); }
+  void put64(std::uint64_t v) { put<8>(v); }
   std::string& out_;
 };
 
