@@ -49,7 +49,7 @@ LineReader::LineReader(const std::string& path, std::size_t max_line_bytes, std:
 LineReader::LineReader(const std::string& path, ByteRange range, std::size_t max_line_bytes, std::size_t chunk_bytes)
     : LineReader(path, max_line_bytes, chunk_bytes) {
   if (::lseek(fd_, static_cast<off_t>(range.offset), SEEK_SET) < 0) {
-    ::close(fd_);
+    // The delegated constructor has finished: the destructor closes fd_.
     throw std::runtime_error("cannot seek in " + path + ": " + std::strerror(errno));
   }
   remaining_ = range.length;

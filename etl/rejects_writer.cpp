@@ -70,8 +70,7 @@ RejectsWritten write_rejects(const std::string& events_path, std::vector<RejectR
   std::size_t next = 0;  // index of the next reject to copy
   bool at_file_start = true;
   bool copying = !rejects.empty() && rejects[0].line == 1;
-  std::size_t bom_left = 3;  // a BOM is not part of line 1 (SPEC §1.1)
-  const char* const kBom = "\xEF\xBB\xBF";
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
   for (;;) {
     ssize_t got = ::read(fd, buffer.data(), buffer.size());
     if (got < 0 && errno == EINTR) continue;
@@ -79,19 +78,13 @@ RejectsWritten write_rejects(const std::string& events_path, std::vector<RejectR
     if (got == 0) break;
     const char* data = buffer.data();
     std::size_t size = static_cast<std::size_t>(got);
-    if (at_file_start) {
-      while (bom_left > 0 && size > 0 && *data == kBom[3 - bom_left]) {
-        ++data;
-        --size;
-        --bom_left;
-      }
-      // A partial BOM is no BOM: put back what was skipped.
-      if (bom_left > 0 && bom_left < 3 && size > 0) {
-        data -= 3 - bom_left;
-        size += 3 - bom_left;
-      }
-      if (size > 0 || bom_left == 0) at_file_start = false;
+    // A whole BOM is not part of line 1 (SPEC §1.1); a partial one is data. A regular file's
+    // first read returns at least 3 bytes whenever the file has them.
+    if (at_file_start && std::string_view(data, size).starts_with(kBom)) {
+      data += kBom.size();
+      size -= kBom.size();
     }
+    at_file_start = false;
     while (size > 0) {
       const void* newline = std::memchr(data, '\n', size);
       const std::size_t piece = newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - data) : size;
