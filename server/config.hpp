@@ -1,0 +1,25 @@
+#pragma once
+// Every setting of evserve; main.cpp fills it from flags and environment.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "server/pool.hpp"
+
+namespace ge::server {
+
+struct ServerConfig {
+  std::string listen = "0.0.0.0";
+  std::uint16_t port = 8086;  // 0: any free port (the chosen one is logged)
+  unsigned threads = 1;       // I/O threads
+  PoolOptions pool;           // the database workers are as many as pool.size
+  std::chrono::milliseconds read_timeout{30000};  // per request, and idle keep-alive
+  bool access_log = false;
+  std::size_t header_limit = 8 * 1024;   // bytes of request line + headers
+  std::size_t body_limit = 16 * 1024;    // requests carry no body; tolerate a small one
+  std::size_t pipeline_limit = 8;        // requests read ahead of their responses
+  std::chrono::milliseconds shutdown_grace{10000};
+};
+
+}  // namespace ge::server

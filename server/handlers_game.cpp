@@ -1,0 +1,32 @@
+// SPEC §5: game level stats, for one day or all time, one country, all, or grouped by country.
+#include "server/handlers.hpp"
+#include "server/json_text.hpp"
+#include "server/json_views.hpp"
+#include "server/queries.hpp"
+
+namespace ge::server {
+
+Reply handle_game_stats(const RouteContext& ctx) {
+  auto parsed = parse_game_stats_query(ctx.target.params);
+  if (const auto* bad = std::get_if<BadRequest>(&parsed)) return bad_request(bad->parameter, bad->message);
+  const auto& query = std::get<GameStatsQuery>(parsed);
+  if (query.by_country) {
+    const auto rows = ctx.services.pool.run(
+        ctx.deadline, [&](PooledConnection& conn) { return query_game_stats_by_country(conn, query.date); });
+    return json_reply(to_json_text(to_json(rows)));
+  }
+  const auto stats = ctx.services.pool.run(
+      ctx.deadline, [&](PooledConnection& conn) { return query_game_stats(conn, query.date, query.country); });
+  return json_reply(to_json_text(to_json(stats)));
+}
+
+Reply handle_game_daily(const RouteContext& ctx) {
+  auto parsed = parse_game_daily_query(ctx.target.params);
+  if (const auto* bad = std::get_if<BadRequest>(&parsed)) return bad_request(bad->parameter, bad->message);
+  const auto& query = std::get<GameDailyQuery>(parsed);
+  const auto rows =
+      ctx.services.pool.run(ctx.deadline, [&](PooledConnection& conn) { return query_game_daily(conn, query); });
+  return json_reply(to_json_text(to_json(rows)));
+}
+
+}  // namespace ge::server

@@ -1,0 +1,82 @@
+// Operations endpoints: liveness, readiness, the latest load, metrics and the API description.
+#include <boost/json/object.hpp>
+
+#include <iostream>
+
+#include "common/db/connection.hpp"
+#include "server/handlers.hpp"
+#include "server/json_text.hpp"
+#include "server/json_views.hpp"
+#include "server/metrics.hpp"
+#include "server/openapi.hpp"
+#include "server/queries.hpp"
+
+namespace ge::server {
+namespace {
+
+Reply with_no_params(const RouteContext& ctx) {
+  if (const auto bad = check_no_params(ctx.target.params)) return bad_request(bad->parameter, bad->message);
+  return {};
+}
+
+bool is_error(const Reply& reply) { return reply.status != http::status::ok; }
+
+Reply not_ready(std::string_view reason, std::string_view message, int retry_after) {
+  boost::json::object body;
+  body["status"] = "not_ready";
+  body["reason"] = reason;
+  body["message"] = message;
+  Reply reply = json_reply(to_json_text(body), http::status::service_unavailable);
+  reply.headers.emplace_back("Retry-After", std::to_string(retry_after));
+  return reply;
+}
+
+}  // namespace
+
+Reply handle_healthz(const RouteContext& ctx) {
+  if (auto reply = with_no_params(ctx); is_error(reply)) return reply;
+  return json_reply(R"({"status":"ok"})");
+}
+
+Reply handle_readyz(const RouteContext& ctx) {
+  if (auto reply = with_no_params(ctx); is_error(reply)) return reply;
+  std::optional<DatasetInfo> dataset;
+  try {
+    dataset = ctx.services.pool.run(ctx.deadline, [](PooledConnection& conn) { return query_dataset(conn); });
+  } catch (const PoolTimeout&) {
+    return not_ready("pool_exhausted", "all database connections are busy", kRetryAfterPoolBusy);
+  } catch (const db::Error& error) {
+    if (is_missing_relation(error.sqlstate())) {
+      return not_ready("no_data", "no load has completed yet (ev_live.dataset is missing)", kRetryAfterNoData);
+    }
+    std::cerr << "evserve: readiness: " << error.what() << '\n';
+    return not_ready("db_unavailable", "the database is not reachable", kRetryAfterDbDown);
+  }
+  if (!dataset) return not_ready("no_data", "ev_live.dataset is empty", kRetryAfterNoData);
+  boost::json::object body;
+  body["status"] = "ready";
+  body["dataset"] = to_json(*dataset);
+  return json_reply(to_json_text(body));
+}
+
+Reply handle_loads_latest(const RouteContext& ctx) {
+  if (auto reply = with_no_params(ctx); is_error(reply)) return reply;
+  const auto run = ctx.services.pool.run(ctx.deadline, [](PooledConnection& conn) { return query_latest_load(conn); });
+  if (!run) return not_found("no load has run yet");
+  return json_reply(to_json_text(to_json(*run)));
+}
+
+Reply handle_metrics(const RouteContext& ctx) {
+  if (auto reply = with_no_params(ctx); is_error(reply)) return reply;
+  Reply reply;
+  reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  reply.body = ctx.services.metrics.render(ctx.services.pool.stats());
+  return reply;
+}
+
+Reply handle_openapi(const RouteContext& ctx) {
+  if (auto reply = with_no_params(ctx); is_error(reply)) return reply;
+  return json_reply(std::string(openapi_text()));
+}
+
+}  // namespace ge::server

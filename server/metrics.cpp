@@ -1,0 +1,109 @@
+#include "server/metrics.hpp"
+
+#include <charconv>
+
+namespace ge::server {
+namespace {
+
+std::string number(double value) {
+  std::array<char, 32> buffer{};
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::general);
+  return std::string(buffer.data(), result.ptr);
+}
+
+std::string label_value(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+template <class T>
+void sample(std::string& out, std::string_view name, T value) {
+  out.append(name).append(" ").append(std::to_string(value)).append("\n");
+}
+
+}  // namespace
+
+void Metrics::observe(std::string_view route, unsigned status, std::chrono::duration<double> elapsed) {
+  const double seconds = elapsed.count();
+  std::size_t bucket = 0;
+  while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
+  const std::lock_guard lock(mutex_);
+  auto it = series_.find(route);
+  if (it == series_.end()) it = series_.emplace(std::string(route), std::map<unsigned, Series>{}).first;
+  Series& s = it->second[status];
+  if (bucket < kBuckets.size()) ++s.buckets[bucket];
+  ++s.count;
+  s.sum += seconds;
+}
+
+std::string Metrics::render(const PoolStats& pool) const {
+  std::string out;
+  out.reserve(4096);
+  {
+    const std::lock_guard lock(mutex_);
+    header(out, "evserve_http_requests_total", "counter", "HTTP requests answered, by route and status.");
+    for (const auto& [route, by_status] : series_) {
+      for (const auto& [status, s] : by_status) {
+        out.append("evserve_http_requests_total{route=\"").append(label_value(route));
+        out.append("\",status=\"").append(std::to_string(status)).append("\"} ");
+        out.append(std::to_string(s.count)).append("\n");
+      }
+    }
+    header(out, "evserve_http_request_duration_seconds", "histogram",
+           "Time from a complete request to its response being ready, by route and status.");
+    for (const auto& [route, by_status] : series_) {
+     for (const auto& [status, s] : by_status) {
+      const std::string labels =
+          "route=\"" + label_value(route) + "\",status=\"" + std::to_string(status) + "\"";
+      std::uint64_t cumulative = 0;
+      for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+        cumulative += s.buckets[i];
+        out.append("evserve_http_request_duration_seconds_bucket{").append(labels);
+        out.append(",le=\"").append(number(kBuckets[i])).append("\"} ").append(std::to_string(cumulative));
+        out.append("\n");
+      }
+      out.append("evserve_http_request_duration_seconds_bucket{").append(labels).append(",le=\"+Inf\"} ");
+      out.append(std::to_string(s.count)).append("\n");
+      out.append("evserve_http_request_duration_seconds_sum{").append(labels).append("} ");
+      out.append(number(s.sum)).append("\n");
+      out.append("evserve_http_request_duration_seconds_count{").append(labels).append("} ");
+      out.append(std::to_string(s.count)).append("\n");
+     }
+    }
+  }
+  header(out, "evserve_http_connections_active", "gauge", "Open client connections.");
+  sample(out, "evserve_http_connections_active", connections_.load(std::memory_order_relaxed));
+  header(out, "evserve_db_pool_size", "gauge", "Maximum number of database connections.");
+  sample(out, "evserve_db_pool_size", pool.size);
+  header(out, "evserve_db_pool_open", "gauge", "Database connections open (idle or in use).");
+  sample(out, "evserve_db_pool_open", pool.open);
+  header(out, "evserve_db_pool_in_use", "gauge", "Database connections lent to a request.");
+  sample(out, "evserve_db_pool_in_use", pool.in_use);
+  header(out, "evserve_db_pool_waiting", "gauge", "Requests waiting for a database connection.");
+  sample(out, "evserve_db_pool_waiting", pool.waiting);
+  header(out, "evserve_db_pool_acquire_timeouts_total", "counter",
+         "Requests that got no database connection within the acquire timeout.");
+  sample(out, "evserve_db_pool_acquire_timeouts_total", pool.acquire_timeouts);
+  header(out, "evserve_db_errors_total", "counter", "Failed database statements and connection attempts.");
+  sample(out, "evserve_db_errors_total", pool.query_errors + pool.connect_failures);
+  header(out, "evserve_db_connect_failures_total", "counter", "Failed attempts to open or reset a connection.");
+  sample(out, "evserve_db_connect_failures_total", pool.connect_failures);
+  header(out, "evserve_db_connection_resets_total", "counter", "Broken connections reset with PQreset.");
+  sample(out, "evserve_db_connection_resets_total", pool.resets);
+  return out;
+}
+
+}  // namespace ge::server

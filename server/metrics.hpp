@@ -1,0 +1,41 @@
+#pragma once
+// Prometheus text exposition (version 0.0.4) of the server's counters: requests and a latency
+// histogram per route and status, the database pool's gauges and the database error counters.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "server/pool.hpp"
+
+namespace ge::server {
+
+class Metrics {
+ public:
+  static constexpr std::array<double, 14> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                   0.1,    0.25,  0.5,    1.0,   2.5,  5.0,   10.0};
+
+  // route: the route's template ("/v1/users/{user_id}/stats") or "unmatched".
+  void observe(std::string_view route, unsigned status, std::chrono::duration<double> elapsed);
+  void connection_opened() noexcept { connections_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_closed() noexcept { connections_.fetch_sub(1, std::memory_order_relaxed); }
+
+  std::string render(const PoolStats& pool) const;
+
+ private:
+  struct Series {
+    std::array<std::uint64_t, kBuckets.size()> buckets{};  // non-cumulative counts
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+  mutable std::mutex mutex_;
+  std::map<std::string, std::map<unsigned, Series>, std::less<>> series_;  // route → status → series
+  std::atomic<std::int64_t> connections_{0};
+};
+
+}  // namespace ge::server

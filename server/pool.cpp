@@ -1,0 +1,134 @@
+#include "server/pool.hpp"
+
+#include <algorithm>
+
+namespace ge::server {
+
+PooledConnection::PooledConnection(const std::string& conninfo, std::chrono::milliseconds statement_timeout)
+    : conn_(conninfo), statement_timeout_(statement_timeout) {
+  configure();
+}
+
+void PooledConnection::configure() {
+  // Read-only by construction, UTC, and no query runs for ever on a server thread.
+  conn_.exec("SET application_name = 'evserve'; SET default_transaction_read_only = on; SET TimeZone = 'UTC'; "
+             "SET DateStyle = 'ISO, YMD'; SET client_min_messages = warning; SET statement_timeout = " +
+             std::to_string(statement_timeout_.count()));
+  prepared_.clear();
+}
+
+bool PooledConnection::revive() {
+  if (conn_.ok()) return true;
+  PQreset(conn_.get());
+  if (!conn_.ok()) return false;
+  configure();
+  return true;
+}
+
+void PooledConnection::rethrow(const db::Error& error) const {
+  if (!conn_.ok()) throw db::Error(error.what(), "08006");
+  throw error;
+}
+
+db::Result PooledConnection::run(const Statement& statement, const SqlParams& params) {
+  const std::string name(statement.name);
+  if (!prepared_.contains(statement.name)) {
+    try {
+      conn_.prepare(name, std::string(statement.sql), statement.parameters);
+    } catch (const db::Error& error) {
+      rethrow(error);
+    }
+    prepared_.insert(statement.name);
+  }
+  try {
+    return conn_.exec_prepared(name, params);
+  } catch (const db::Error& error) {
+    // 26000: the statement vanished (DISCARD ALL by a pooler); prepare again next time.
+    if (error.sqlstate() == "26000") prepared_.erase(statement.name);
+    rethrow(error);
+  }
+}
+
+Pool::Lease::~Lease() {
+  if (pool_ && conn_) pool_->release(std::move(conn_));
+}
+
+Pool::Pool(PoolOptions options) : options_(std::move(options)) {
+  if (options_.size == 0) options_.size = 1;
+}
+
+Pool::Lease Pool::acquire(Clock::time_point deadline) {
+  std::unique_ptr<PooledConnection> conn;
+  {
+    std::unique_lock lock(mutex_);
+    const auto free = [&] { return !idle_.empty() || open_ < options_.size; };
+    bool got = free() && Clock::now() < deadline;
+    if (!got && Clock::now() < deadline) {
+      ++waiting_;
+      got = available_.wait_until(lock, deadline, free);
+      --waiting_;
+    }
+    if (!got) {
+      acquire_timeouts_.fetch_add(1, std::memory_order_relaxed);
+      throw PoolTimeout("no database connection became free within the acquire timeout");
+    }
+    ++in_use_;
+    if (!idle_.empty()) {
+      conn = std::move(idle_.back());
+      idle_.pop_back();
+    } else {
+      ++open_;  // reserve the slot while connecting outside the lock
+    }
+  }
+  try {
+    if (!conn) {
+      conn = std::make_unique<PooledConnection>(options_.conninfo, options_.statement_timeout);
+    } else if (!conn->ok()) {
+      resets_.fetch_add(1, std::memory_order_relaxed);
+      if (!conn->revive()) throw db::Error("cannot reconnect to PostgreSQL", "08006");
+    }
+  } catch (...) {
+    connect_failures_.fetch_add(1, std::memory_order_relaxed);
+    {
+      const std::lock_guard lock(mutex_);
+      --in_use_;
+      --open_;
+    }
+    available_.notify_one();
+    throw;
+  }
+  return Lease(*this, std::move(conn));
+}
+
+void Pool::release(std::unique_ptr<PooledConnection> conn) noexcept {
+  std::unique_ptr<PooledConnection> broken;  // closed after the lock is released
+  {
+    const std::lock_guard lock(mutex_);
+    --in_use_;
+    if (conn->ok()) {
+      idle_.push_back(std::move(conn));
+    } else {
+      broken = std::move(conn);
+      --open_;  // the next acquire opens a fresh one
+    }
+  }
+  available_.notify_one();
+}
+
+PoolStats Pool::stats() const {
+  PoolStats stats;
+  {
+    const std::lock_guard lock(mutex_);
+    stats.size = options_.size;
+    stats.open = open_;
+    stats.in_use = in_use_;
+    stats.waiting = waiting_ + static_cast<std::size_t>(std::max<std::int64_t>(0, queued_.load()));
+  }
+  stats.acquire_timeouts = acquire_timeouts_.load(std::memory_order_relaxed);
+  stats.connect_failures = connect_failures_.load(std::memory_order_relaxed);
+  stats.resets = resets_.load(std::memory_order_relaxed);
+  stats.query_errors = query_errors_.load(std::memory_order_relaxed);
+  return stats;
+}
+
+}  // namespace ge::server

@@ -1,0 +1,147 @@
+#pragma once
+// A bounded pool of libpq connections. Connections open lazily up to `size`; acquire() waits
+// until one is free or the deadline passes (PoolTimeout). A connection that went bad (the
+// server restarted) is reset with PQreset when it is next handed out, and its prepared
+// statements are prepared again on first use. Every statement is a named, parameterised
+// prepared statement.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "common/db/connection.hpp"
+
+namespace ge::server {
+
+using Clock = std::chrono::steady_clock;
+
+// One SQL statement the server runs: a unique name, the text with $1.. parameters.
+struct Statement {
+  std::string_view name;
+  std::string_view sql;
+  int parameters = 0;
+};
+
+using SqlParams = std::vector<std::optional<std::string>>;
+
+class PoolTimeout : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct PoolOptions {
+  std::string conninfo;
+  std::size_t size = 4;
+  std::chrono::milliseconds acquire_timeout{2000};
+  std::chrono::milliseconds statement_timeout{10000};
+};
+
+class PooledConnection {
+ public:
+  PooledConnection(const std::string& conninfo, std::chrono::milliseconds statement_timeout);
+  // Prepares the statement on this connection if needed and runs it. Throws db::Error; after
+  // a connection failure the error's SQLSTATE is 08006 and ok() is false.
+  db::Result run(const Statement& statement, const SqlParams& params);
+  bool ok() const noexcept { return conn_.ok(); }
+  // PQreset when the connection is bad; true when it is usable afterwards.
+  bool revive();
+
+ private:
+  void configure();
+  [[noreturn]] void rethrow(const db::Error& error) const;
+
+  db::Connection conn_;
+  std::chrono::milliseconds statement_timeout_;
+  std::unordered_set<std::string_view> prepared_;
+};
+
+struct PoolStats {
+  std::size_t size = 0;     // the bound
+  std::size_t open = 0;     // connections that exist (idle + in use)
+  std::size_t in_use = 0;
+  std::size_t waiting = 0;  // threads waiting in acquire()
+  std::uint64_t acquire_timeouts = 0;
+  std::uint64_t connect_failures = 0;
+  std::uint64_t resets = 0;
+  std::uint64_t query_errors = 0;
+};
+
+class Pool {
+ public:
+  class Lease {
+   public:
+    Lease(Pool& pool, std::unique_ptr<PooledConnection> conn) : pool_(&pool), conn_(std::move(conn)) {}
+    Lease(Lease&& other) noexcept = default;
+    Lease& operator=(Lease&&) = delete;
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease();
+    PooledConnection& operator*() const noexcept { return *conn_; }
+    PooledConnection* operator->() const noexcept { return conn_.get(); }
+
+   private:
+    Pool* pool_;
+    std::unique_ptr<PooledConnection> conn_;
+  };
+
+  explicit Pool(PoolOptions options);
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  // Throws PoolTimeout after the deadline (also when it has passed already: the request waited
+  // for a worker that long), db::Error when a connection cannot be opened.
+  Lease acquire(Clock::time_point deadline);
+  Lease acquire() { return acquire(Clock::now() + options_.acquire_timeout); }
+
+  // Runs f(PooledConnection&) with a connection; when the connection turns out broken (a
+  // database restart the pool had not noticed yet), retries once on a fresh one.
+  template <class F>
+  auto run(Clock::time_point deadline, F&& f) {
+    for (int attempt = 0;; ++attempt) {
+      Lease lease = acquire(deadline);
+      try {
+        return f(*lease);
+      } catch (const db::Error&) {
+        count_query_error();
+        if (lease->ok() || attempt > 0) throw;
+      }
+    }
+  }
+
+  PoolStats stats() const;
+  const PoolOptions& options() const noexcept { return options_; }
+
+  // Requests queued for a database worker count as waiting for a connection (the workers are as
+  // many as the connections). The session calls these around the hand-over.
+  void job_queued() noexcept { queued_.fetch_add(1, std::memory_order_relaxed); }
+  void job_started() noexcept { queued_.fetch_sub(1, std::memory_order_relaxed); }
+  void count_acquire_timeout() noexcept { acquire_timeouts_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  void release(std::unique_ptr<PooledConnection> conn) noexcept;
+  void count_query_error() noexcept { query_errors_.fetch_add(1, std::memory_order_relaxed); }
+
+  PoolOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<PooledConnection>> idle_;
+  std::size_t open_ = 0;  // idle + in use + being opened
+  std::size_t in_use_ = 0;
+  std::size_t waiting_ = 0;
+  std::atomic<std::int64_t> queued_{0};
+  std::atomic<std::uint64_t> acquire_timeouts_{0};
+  std::atomic<std::uint64_t> connect_failures_{0};
+  std::atomic<std::uint64_t> resets_{0};
+  std::atomic<std::uint64_t> query_errors_{0};
+};
+
+}  // namespace ge::server

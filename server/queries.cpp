@@ -1,0 +1,239 @@
+#include "server/queries.hpp"
+
+#include <array>
+#include <charconv>
+
+namespace ge::server {
+namespace {
+
+// The six SPEC §5 figures over game_daily rows (alias g) or game_totals rows (alias g).
+#define GE_GAME_FIGURES(PAID_COLUMN)                                                             \
+  "coalesce(sum(g.active_users), 0)::bigint, coalesce(sum(g.logins), 0)::bigint, "               \
+  "round(coalesce(sum(g.revenue_usd), 0), 2), coalesce(sum(g." PAID_COLUMN "), 0)::bigint, "    \
+  "coalesce(round(sum(g.sessions_counted)::numeric / nullif(sum(g.users_with_sessions), 0), 2), 0), " \
+  "coalesce(round(sum(g.time_spent_seconds)::numeric / nullif(sum(g.users_with_time), 0), 2), 0)"
+#define GE_DAILY_FIGURES GE_GAME_FIGURES("paid_active_users")
+#define GE_TOTAL_FIGURES GE_GAME_FIGURES("paid_users")
+#define GE_ISO_TIME(EXPR) "to_char((" EXPR ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define GE_USER_COLUMNS                                                                          \
+  "u.user_id::text, u.name, u.country::text, u.device_os, u.marketing_campaign, " GE_ISO_TIME("u.registered_at")
+
+constexpr Statement kUserAllTime{"evserve_user_all_time",
+                                 "SELECT " GE_USER_COLUMNS ", u.logins, u.sessions_counted, u.time_spent_seconds, "
+                                 "(SELECT d.last_data_day FROM ev_live.dataset d LIMIT 1) - u.last_login_day, "
+                                 "u.transactions, round(u.revenue_usd, 2) "
+                                 "FROM ev_live.users u WHERE u.user_id = $1::uuid",
+                                 1};
+
+constexpr Statement kUserDay{"evserve_user_day",
+                             "SELECT " GE_USER_COLUMNS ", coalesce(ud.logins, 0), coalesce(ud.sessions_counted, 0), "
+                             "coalesce(ud.time_spent_seconds, 0), "
+                             "$2::date - (SELECT max(l.day) FROM ev_live.user_daily l "
+                             "WHERE l.user_id = u.user_id AND l.day <= $2::date AND l.logins > 0), "
+                             "coalesce(ud.transactions, 0), round(coalesce(ud.revenue_usd, 0), 2) "
+                             "FROM ev_live.users u "
+                             "LEFT JOIN ev_live.user_daily ud ON ud.user_id = u.user_id AND ud.day = $2::date "
+                             "WHERE u.user_id = $1::uuid",
+                             2};
+
+constexpr Statement kGameAllTime{"evserve_game_all_time", "SELECT " GE_TOTAL_FIGURES " FROM ev_live.game_totals g",
+                                 0};
+constexpr Statement kGameAllTimeCountry{
+    "evserve_game_all_time_country",
+    "SELECT " GE_TOTAL_FIGURES " FROM ev_live.game_totals g WHERE g.country = $1::bpchar", 1};
+constexpr Statement kGameDay{"evserve_game_day",
+                             "SELECT " GE_DAILY_FIGURES " FROM ev_live.game_daily g WHERE g.day = $1::date", 1};
+constexpr Statement kGameDayCountry{
+    "evserve_game_day_country",
+    "SELECT " GE_DAILY_FIGURES " FROM ev_live.game_daily g WHERE g.day = $1::date AND g.country = $2::bpchar", 2};
+
+// One row per country with users (game_totals), zeros included.
+constexpr Statement kGameByCountryAllTime{"evserve_game_by_country_all_time",
+                                          "SELECT g.country::text, " GE_TOTAL_FIGURES
+                                          " FROM ev_live.game_totals g GROUP BY g.country "
+                                          "ORDER BY g.country::text COLLATE \"C\"",
+                                          0};
+constexpr Statement kGameByCountryDay{"evserve_game_by_country_day",
+                                      "SELECT t.country::text, " GE_DAILY_FIGURES
+                                      " FROM ev_live.game_totals t "
+                                      "LEFT JOIN ev_live.game_daily g ON g.country = t.country AND g.day = $1::date "
+                                      "GROUP BY t.country ORDER BY t.country::text COLLATE \"C\"",
+                                      1};
+
+// One row per day of [from, to], zeros included.
+constexpr Statement kGameDailyRange{"evserve_game_daily_range",
+                                    "SELECT to_char(s.day, 'YYYY-MM-DD'), " GE_DAILY_FIGURES
+                                    " FROM generate_series($1::date, $2::date, interval '1 day') AS s(day) "
+                                    "LEFT JOIN ev_live.game_daily g ON g.day = s.day::date "
+                                    "GROUP BY s.day ORDER BY s.day",
+                                    2};
+constexpr Statement kGameDailyRangeCountry{"evserve_game_daily_range_country",
+                                           "SELECT to_char(s.day, 'YYYY-MM-DD'), " GE_DAILY_FIGURES
+                                           " FROM generate_series($1::date, $2::date, interval '1 day') AS s(day) "
+                                           "LEFT JOIN ev_live.game_daily g "
+                                           "ON g.day = s.day::date AND g.country = $3::bpchar "
+                                           "GROUP BY s.day ORDER BY s.day",
+                                           3};
+
+constexpr Statement kDataset{"evserve_dataset",
+                             "SELECT run_id, " GE_ISO_TIME("loaded_at") ", to_char(first_event_day, 'YYYY-MM-DD'), "
+                             "to_char(last_data_day, 'YYYY-MM-DD') FROM ev_live.dataset LIMIT 1",
+                             0};
+
+constexpr Statement kLatestLoad{"evserve_latest_load",
+                                "SELECT run_id, status, " GE_ISO_TIME("started_at") ", " GE_ISO_TIME("finished_at")
+                                ", events_path, events_bytes, rates_path, generation_schema, evload_version, "
+                                "report::text, error FROM evmeta.load_runs ORDER BY run_id DESC LIMIT 1",
+                                0};
+
+#undef GE_USER_COLUMNS
+#undef GE_ISO_TIME
+#undef GE_TOTAL_FIGURES
+#undef GE_DAILY_FIGURES
+#undef GE_GAME_FIGURES
+
+constexpr std::array kAllStatements{kUserAllTime,          kUserDay,          kGameAllTime,
+                                    kGameAllTimeCountry,   kGameDay,          kGameDayCountry,
+                                    kGameByCountryAllTime, kGameByCountryDay, kGameDailyRange,
+                                    kGameDailyRangeCountry, kDataset,         kLatestLoad};
+
+std::int64_t to_int(std::string_view text) {
+  std::int64_t value = 0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (result.ec != std::errc() || result.ptr != text.data() + text.size()) {
+    throw db::Error("unexpected integer from PostgreSQL: " + std::string(text));
+  }
+  return value;
+}
+
+double to_double(std::string_view text) {
+  double value = 0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (result.ec != std::errc() || result.ptr != text.data() + text.size()) {
+    throw db::Error("unexpected number from PostgreSQL: " + std::string(text));
+  }
+  return value;
+}
+
+std::optional<std::string> opt_text(const db::Result& r, int row, int column) {
+  if (r.is_null(row, column)) return std::nullopt;
+  return std::string(r.value(row, column));
+}
+
+std::optional<std::int64_t> opt_int(const db::Result& r, int row, int column) {
+  if (r.is_null(row, column)) return std::nullopt;
+  return to_int(r.value(row, column));
+}
+
+// Six figure columns starting at `first`.
+GameStats game_stats_at(const db::Result& r, int row, int first) {
+  GameStats s;
+  s.daily_active_users = to_int(r.value(row, first));
+  s.logins = to_int(r.value(row, first + 1));
+  s.revenue_usd = to_double(r.value(row, first + 2));
+  s.paid_users = to_int(r.value(row, first + 3));
+  s.avg_sessions_per_user = to_double(r.value(row, first + 4));
+  s.avg_time_spent_seconds = to_double(r.value(row, first + 5));
+  return s;
+}
+
+std::string day_text(DayNumber day) { return format_day(day); }
+
+}  // namespace
+
+std::span<const Statement> all_statements() { return kAllStatements; }
+
+bool is_missing_relation(std::string_view sqlstate) noexcept {
+  return sqlstate == "3F000" /* invalid_schema_name */ || sqlstate == "42P01" /* undefined_table */;
+}
+
+std::optional<UserStats> query_user_stats(PooledConnection& conn, const UserStatsQuery& query) {
+  const db::Result r = query.date ? conn.run(kUserDay, {query.user_id, day_text(*query.date)})
+                                  : conn.run(kUserAllTime, {query.user_id});
+  if (r.rows() == 0) return std::nullopt;
+  UserStats s;
+  s.user_id = std::string(r.value(0, 0));
+  s.name = opt_text(r, 0, 1);
+  s.country = std::string(r.value(0, 2));
+  s.device_os = std::string(r.value(0, 3));
+  s.marketing_campaign = opt_text(r, 0, 4);
+  s.registered_at = std::string(r.value(0, 5));
+  s.logins = to_int(r.value(0, 6));
+  s.sessions = to_int(r.value(0, 7));
+  s.time_spent_seconds = to_int(r.value(0, 8));
+  s.days_since_last_login = opt_int(r, 0, 9);
+  s.transactions = to_int(r.value(0, 10));
+  s.revenue_usd = to_double(r.value(0, 11));
+  return s;
+}
+
+GameStats query_game_stats(PooledConnection& conn, std::optional<DayNumber> date,
+                           const std::optional<std::string>& country) {
+  db::Result r;
+  if (date && country) {
+    r = conn.run(kGameDayCountry, {day_text(*date), *country});
+  } else if (date) {
+    r = conn.run(kGameDay, {day_text(*date)});
+  } else if (country) {
+    r = conn.run(kGameAllTimeCountry, {*country});
+  } else {
+    r = conn.run(kGameAllTime, {});
+  }
+  if (r.rows() != 1) throw db::Error("game statistics query returned no row");
+  return game_stats_at(r, 0, 0);
+}
+
+std::vector<CountryGameStats> query_game_stats_by_country(PooledConnection& conn, std::optional<DayNumber> date) {
+  const db::Result r = date ? conn.run(kGameByCountryDay, {day_text(*date)}) : conn.run(kGameByCountryAllTime, {});
+  std::vector<CountryGameStats> rows;
+  rows.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) rows.push_back({std::string(r.value(i, 0)), game_stats_at(r, i, 1)});
+  return rows;
+}
+
+std::vector<DayGameStats> query_game_daily(PooledConnection& conn, const GameDailyQuery& query) {
+  const db::Result r = query.country
+                           ? conn.run(kGameDailyRangeCountry, {day_text(query.from), day_text(query.to), *query.country})
+                           : conn.run(kGameDailyRange, {day_text(query.from), day_text(query.to)});
+  std::vector<DayGameStats> rows;
+  rows.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) rows.push_back({std::string(r.value(i, 0)), game_stats_at(r, i, 1)});
+  return rows;
+}
+
+std::optional<DatasetInfo> query_dataset(PooledConnection& conn) {
+  const db::Result r = conn.run(kDataset, {});
+  if (r.rows() == 0) return std::nullopt;
+  DatasetInfo info;
+  info.run_id = to_int(r.value(0, 0));
+  info.loaded_at = std::string(r.value(0, 1));
+  info.first_event_day = opt_text(r, 0, 2);
+  info.last_data_day = opt_text(r, 0, 3);
+  return info;
+}
+
+std::optional<LoadRun> query_latest_load(PooledConnection& conn) {
+  db::Result r;
+  try {
+    r = conn.run(kLatestLoad, {});
+  } catch (const db::Error& error) {
+    if (is_missing_relation(error.sqlstate())) return std::nullopt;
+    throw;
+  }
+  if (r.rows() == 0) return std::nullopt;
+  LoadRun run;
+  run.run_id = to_int(r.value(0, 0));
+  run.status = std::string(r.value(0, 1));
+  run.started_at = std::string(r.value(0, 2));
+  run.finished_at = opt_text(r, 0, 3);
+  run.events_path = std::string(r.value(0, 4));
+  run.events_bytes = opt_int(r, 0, 5);
+  run.rates_path = std::string(r.value(0, 6));
+  run.generation_schema = std::string(r.value(0, 7));
+  run.evload_version = std::string(r.value(0, 8));
+  run.report_json = opt_text(r, 0, 9);
+  run.error = opt_text(r, 0, 10);
+  return run;
+}
+
+}  // namespace ge::server

@@ -1,0 +1,89 @@
+#pragma once
+// Every SQL statement evserve runs (all parameterised, all against ev_live.* / evmeta.*) and
+// the conversion of their rows into plain structs. See SPEC §4/§5 for what the figures mean;
+// ratios and revenue are rounded by PostgreSQL (numeric round(x, 2): half away from zero).
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/utc_day.hpp"
+#include "server/pool.hpp"
+#include "server/request_params.hpp"
+
+namespace ge::server {
+
+struct UserStats {
+  std::string user_id;
+  std::optional<std::string> name;
+  std::string country;
+  std::string device_os;
+  std::optional<std::string> marketing_campaign;
+  std::string registered_at;  // ISO 8601 UTC, "2010-05-08T10:00:00Z"
+  std::int64_t logins = 0;
+  std::optional<std::int64_t> days_since_last_login;
+  std::int64_t sessions = 0;
+  std::int64_t time_spent_seconds = 0;
+  std::int64_t transactions = 0;
+  double revenue_usd = 0;
+};
+
+struct GameStats {
+  std::int64_t daily_active_users = 0;
+  std::int64_t logins = 0;
+  double revenue_usd = 0;
+  std::int64_t paid_users = 0;
+  double avg_sessions_per_user = 0;
+  double avg_time_spent_seconds = 0;
+};
+
+struct CountryGameStats {
+  std::string country;
+  GameStats stats;
+};
+
+struct DayGameStats {
+  std::string date;
+  GameStats stats;
+};
+
+struct DatasetInfo {
+  std::int64_t run_id = 0;
+  std::string loaded_at;
+  std::optional<std::string> first_event_day;
+  std::optional<std::string> last_data_day;
+};
+
+struct LoadRun {
+  std::int64_t run_id = 0;
+  std::string status;
+  std::string started_at;
+  std::optional<std::string> finished_at;
+  std::string events_path;
+  std::optional<std::int64_t> events_bytes;
+  std::string rates_path;
+  std::string generation_schema;
+  std::string evload_version;
+  std::optional<std::string> report_json;  // the jsonb as text
+  std::optional<std::string> error;
+};
+
+// nullopt: no such user.
+std::optional<UserStats> query_user_stats(PooledConnection& conn, const UserStatsQuery& query);
+GameStats query_game_stats(PooledConnection& conn, std::optional<DayNumber> date,
+                           const std::optional<std::string>& country);
+std::vector<CountryGameStats> query_game_stats_by_country(PooledConnection& conn, std::optional<DayNumber> date);
+std::vector<DayGameStats> query_game_daily(PooledConnection& conn, const GameDailyQuery& query);
+// nullopt: ev_live.dataset is empty. Throws db::Error 3F000/42P01 when there is no ev_live yet.
+std::optional<DatasetInfo> query_dataset(PooledConnection& conn);
+// nullopt: no load has run (or evmeta does not exist yet).
+std::optional<LoadRun> query_latest_load(PooledConnection& conn);
+
+// All statements, for tests (each $n used matches the declared parameter count).
+std::span<const Statement> all_statements();
+
+// SQLSTATEs meaning "the serving schema is not there (yet)".
+bool is_missing_relation(std::string_view sqlstate) noexcept;
+
+}  // namespace ge::server

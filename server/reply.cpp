@@ -1,0 +1,46 @@
+#include "server/reply.hpp"
+
+#include <boost/json.hpp>
+
+#include "server/json_text.hpp"
+
+namespace ge::server {
+
+Reply error_reply(http::status status, std::string_view code, std::string_view message,
+                  std::optional<std::string_view> parameter) {
+  boost::json::object body;
+  body["error"] = code;
+  if (parameter) body["parameter"] = *parameter;
+  body["message"] = message;
+  Reply reply;
+  reply.status = status;
+  reply.body = to_json_text(body);
+  return reply;
+}
+
+Reply bad_request(std::string_view parameter, std::string_view message) {
+  return error_reply(http::status::bad_request, "bad_request", message, parameter);
+}
+
+Reply not_found(std::string_view message) { return error_reply(http::status::not_found, "not_found", message); }
+
+Reply method_not_allowed() {
+  Reply reply = error_reply(http::status::method_not_allowed, "method_not_allowed", "only GET and HEAD are allowed");
+  reply.headers.emplace_back("Allow", "GET, HEAD");
+  return reply;
+}
+
+Reply service_unavailable(std::string_view code, std::string_view message, int retry_after_seconds) {
+  Reply reply = error_reply(http::status::service_unavailable, code, message);
+  reply.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
+  return reply;
+}
+
+Reply json_reply(std::string body, http::status status) {
+  Reply reply;
+  reply.status = status;
+  reply.body = std::move(body);
+  return reply;
+}
+
+}  // namespace ge::server

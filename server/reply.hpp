@@ -1,0 +1,37 @@
+#pragma once
+// What a handler answers: status, content type, body and extra headers. The session turns it into
+// a Beast response (and drops the body for HEAD).
+#include <boost/beast/http/status.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ge::server {
+
+namespace http = boost::beast::http;
+
+struct Reply {
+  http::status status = http::status::ok;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // e.g. Allow, Retry-After
+};
+
+// Retry-After seconds for each kind of temporary failure.
+inline constexpr int kRetryAfterDbDown = 5;
+inline constexpr int kRetryAfterPoolBusy = 1;
+inline constexpr int kRetryAfterNoData = 30;
+
+// {"error": code, "message": message[, "parameter": parameter]} with the given status.
+Reply error_reply(http::status status, std::string_view code, std::string_view message,
+                  std::optional<std::string_view> parameter = std::nullopt);
+Reply bad_request(std::string_view parameter, std::string_view message);
+Reply not_found(std::string_view message);
+Reply method_not_allowed();
+Reply service_unavailable(std::string_view code, std::string_view message, int retry_after_seconds);
+Reply json_reply(std::string body, http::status status = http::status::ok);
+
+}  // namespace ge::server

@@ -1,0 +1,112 @@
+#include "server/router.hpp"
+
+#include <array>
+#include <exception>
+#include <iostream>
+
+#include "common/db/connection.hpp"
+#include "server/handlers.hpp"
+#include "server/queries.hpp"
+
+namespace ge::server {
+namespace {
+
+constexpr std::array kRoutes{
+    Route{"/v1/users/{user_id}/stats", true, &handle_user_stats},
+    Route{"/v1/game/stats", true, &handle_game_stats},
+    Route{"/v1/game/daily", true, &handle_game_daily},
+    Route{"/queryUserData", true, &handle_query_user_data},
+    Route{"/queryGameData", true, &handle_game_stats},
+    Route{"/healthz", false, &handle_healthz},
+    Route{"/readyz", true, &handle_readyz},
+    Route{"/v1/loads/latest", true, &handle_loads_latest},
+    Route{"/metrics", false, &handle_metrics},
+    Route{"/openapi.json", false, &handle_openapi},
+};
+
+bool is_capture(std::string_view segment) {
+  return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+bool matches(const Route& route, const std::vector<std::string>& segments, std::vector<std::string>& captures) {
+  const auto pattern = pattern_segments(route.pattern);
+  if (pattern.size() != segments.size()) return false;
+  captures.clear();
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (is_capture(pattern[i])) {
+      captures.push_back(segments[i]);
+    } else if (pattern[i] != segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// SQLSTATE classes that mean "the database is not reachable or not accepting work right now".
+bool is_unavailable(std::string_view sqlstate) {
+  return sqlstate.empty() || sqlstate.starts_with("08") || sqlstate.starts_with("53") ||
+         sqlstate.starts_with("57P") || sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03";
+}
+
+}  // namespace
+
+std::span<const Route> routes() { return kRoutes; }
+
+std::vector<std::string_view> pattern_segments(std::string_view pattern) {
+  std::vector<std::string_view> out;
+  if (pattern.starts_with('/')) pattern.remove_prefix(1);
+  while (true) {
+    const auto slash = pattern.find('/');
+    out.push_back(pattern.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    pattern.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+Resolution resolve(http::verb method, std::string_view target) {
+  auto parsed = parse_target(target);
+  if (auto* problem = std::get_if<TargetProblem>(&parsed)) {
+    if (problem->kind == TargetProblem::Kind::too_long) {
+      return {error_reply(http::status::uri_too_long, "uri_too_long", problem->message), kUnmatchedRoute};
+    }
+    if (problem->parameter) return {bad_request(*problem->parameter, problem->message), kUnmatchedRoute};
+    return {error_reply(http::status::bad_request, "bad_request", problem->message), kUnmatchedRoute};
+  }
+  auto& parsed_target = std::get<Target>(parsed);
+  std::vector<std::string> captures;
+  for (const Route& route : kRoutes) {
+    if (!matches(route, parsed_target.segments, captures)) continue;
+    if (method != http::verb::get && method != http::verb::head) return {method_not_allowed(), route.pattern};
+    return {ResolvedRequest{&route, std::move(parsed_target), std::move(captures)}, route.pattern};
+  }
+  return {not_found("no such route"), kUnmatchedRoute};
+}
+
+Reply run(const ResolvedRequest& request, Services& services, Clock::time_point deadline) {
+  const RouteContext ctx{request.target, request.captures, services, deadline};
+  try {
+    return request.route->handler(ctx);
+  } catch (const PoolTimeout&) {
+    return service_unavailable("pool_exhausted", "all database connections are busy; retry shortly",
+                               kRetryAfterPoolBusy);
+  } catch (const db::Error& error) {
+    if (is_missing_relation(error.sqlstate())) {
+      return service_unavailable("no_data", "no data has been loaded yet (run evload)", kRetryAfterNoData);
+    }
+    if (error.sqlstate() == "57014") {
+      return service_unavailable("db_timeout", "the database did not answer in time", kRetryAfterDbDown);
+    }
+    if (is_unavailable(error.sqlstate())) {
+      std::cerr << "evserve: database unavailable: " << error.what() << '\n';
+      return service_unavailable("db_unavailable", "the database is not reachable", kRetryAfterDbDown);
+    }
+    std::cerr << "evserve: database error on " << request.route->pattern << ": " << error.what() << '\n';
+    return error_reply(http::status::internal_server_error, "internal_error", "database error");
+  } catch (const std::exception& error) {
+    std::cerr << "evserve: error on " << request.route->pattern << ": " << error.what() << '\n';
+    return error_reply(http::status::internal_server_error, "internal_error", "internal error");
+  }
+}
+
+}  // namespace ge::server

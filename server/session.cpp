@@ -1,0 +1,249 @@
+#include "server/session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/version.hpp>
+
+#include <atomic>
+#include <iostream>
+
+namespace ge::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+
+namespace {
+
+constexpr std::size_t kReadBufferLimit = 64 * 1024;
+
+bool is_http_parse_error(const beast::error_code& ec) {
+  return ec.category() == beast::http::make_error_code(beast::http::error::bad_target).category();
+}
+
+}  // namespace
+
+Session::Session(net::ip::tcp::socket&& socket, ServerState& state)
+    : stream_(std::move(socket)), read_timer_(stream_.get_executor()), buffer_(kReadBufferLimit), state_(state) {
+  beast::error_code ec;
+  const auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_ = endpoint.address().to_string() + ':' + std::to_string(endpoint.port());
+  state_.metrics.connection_opened();
+}
+
+Session::~Session() {
+  state_.metrics.connection_closed();
+  state_.remove_session(this);
+}
+
+void Session::start() {
+  net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this()));
+}
+
+void Session::shutdown() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->closing_ = true;
+    if (self->reading_) {
+      self->stream_.socket().cancel();  // on_read sees operation_aborted and finishes up
+    } else {
+      self->finish_if_idle();
+    }
+  });
+}
+
+void Session::arm_read_timer() {
+  // While responses are owed, the handlers' own deadlines bound the wait: no read deadline.
+  if (!reading_ || !queue_.empty()) {
+    disarm_read_timer();
+    return;
+  }
+  const std::uint64_t generation = ++read_timer_generation_;
+  read_timer_.expires_after(state_.config.read_timeout);
+  read_timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
+    if (ec || generation != self->read_timer_generation_ || !self->reading_) return;
+    self->do_close();  // the pending read ends with operation_aborted
+  });
+}
+
+void Session::disarm_read_timer() {
+  ++read_timer_generation_;
+  read_timer_.cancel();
+}
+
+void Session::do_read() {
+  if (closing_ || closed_ || reading_ || queue_.size() >= state_.config.pipeline_limit) return;
+  if (state_.stopping.load()) {
+    closing_ = true;
+    finish_if_idle();
+    return;
+  }
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(state_.config.header_limit));
+  parser_->body_limit(state_.config.body_limit);
+  stream_.expires_never();  // the stream's timer is for writes; reads use read_timer_
+  reading_ = true;
+  arm_read_timer();
+  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+}
+
+void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
+  reading_ = false;
+  disarm_read_timer();
+  if (closed_) return;
+  if (ec == http::error::end_of_stream || ec == net::error::operation_aborted) {
+    closing_ = true;
+    finish_if_idle();
+    return;
+  }
+  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+    reject(http::status::request_header_fields_too_large, "header_too_large",
+           "request line and headers exceed " + std::to_string(state_.config.header_limit) + " bytes");
+    return;
+  }
+  if (ec == http::error::body_limit) {
+    reject(http::status::payload_too_large, "body_too_large", "request body too large");
+    return;
+  }
+  if (ec && is_http_parse_error(ec) && ec != http::error::partial_message) {
+    reject(http::status::bad_request, "bad_request", "malformed HTTP request: " + ec.message());
+    return;
+  }
+  if (ec) {  // the client went away mid-request, or a socket error
+    if (ec != net::error::eof && ec != net::error::connection_reset && ec != http::error::partial_message) {
+      std::cerr << "evserve: read from " << remote_ << ": " << ec.message() << '\n';
+    }
+    do_close();
+    return;
+  }
+  handle(parser_->release());
+  do_read();
+}
+
+// An unparseable request: answer it and close, since the stream can't be trusted any more.
+void Session::reject(http::status status, std::string_view code, std::string_view message) {
+  closing_ = true;
+  auto slot = std::make_shared<Slot>();
+  slot->close = true;
+  queue_.push_back(slot);
+  const RequestInfo info{http::verb::unknown, "-", "-", 11, Clock::now()};
+  complete(slot, info, kUnmatchedRoute, error_reply(status, code, message));
+}
+
+void Session::handle(http::request<http::string_body>&& request) {
+  RequestInfo info{request.method(), std::string(request.method_string()), std::string(request.target()),
+                   request.version(), Clock::now()};
+  auto slot = std::make_shared<Slot>();
+  slot->close = !request.keep_alive() || state_.stopping.load();
+  if (slot->close) closing_ = true;
+  queue_.push_back(slot);
+
+  Resolution resolution = resolve(info.method, info.target);
+  if (auto* reply = std::get_if<Reply>(&resolution.outcome)) {
+    complete(slot, info, resolution.route_label, std::move(*reply));
+    return;
+  }
+  auto& resolved = std::get<ResolvedRequest>(resolution.outcome);
+  const Clock::time_point deadline = info.start + state_.config.pool.acquire_timeout;
+  if (!resolved.route->uses_db) {
+    complete(slot, info, resolution.route_label, run(resolved, state_.services, deadline));
+    return;
+  }
+  // Blocking database work goes to the workers; the work guard keeps the I/O loop alive until
+  // the reply is back on this strand (even during shutdown). If no worker has picked the job up
+  // by the deadline (all connections busy), a timer answers 503 right then and the job is skipped.
+  auto claimed = std::make_shared<std::atomic<bool>>(false);
+  auto timer = std::make_shared<net::steady_timer>(stream_.get_executor(), deadline);
+  timer->async_wait([self = shared_from_this(), slot, info, label = resolution.route_label, claimed,
+                     timer](beast::error_code ec) {
+    if (ec || claimed->exchange(true)) return;
+    self->state_.pool.job_started();
+    self->state_.pool.count_acquire_timeout();
+    self->complete(slot, info, label,
+                   service_unavailable("pool_exhausted", "all database connections are busy; retry shortly",
+                                       kRetryAfterPoolBusy));
+  });
+  state_.pool.job_queued();
+  net::post(state_.workers, [self = shared_from_this(), slot, info = std::move(info), label = resolution.route_label,
+                             resolved = std::move(resolved), deadline, claimed, timer,
+                             work = net::make_work_guard(stream_.get_executor())]() mutable {
+    if (claimed->exchange(true)) return;  // the timer has answered already
+    self->state_.pool.job_started();
+    Reply reply = run(resolved, self->state_.services, deadline);
+    auto executor = self->stream_.get_executor();
+    net::post(executor, [self = std::move(self), slot = std::move(slot), info = std::move(info), label,
+                         reply = std::move(reply), timer = std::move(timer), work = std::move(work)]() mutable {
+      timer->cancel();
+      self->complete(slot, info, label, std::move(reply));
+    });
+  });
+}
+
+void Session::complete(const std::shared_ptr<Slot>& slot, const RequestInfo& info, std::string_view route,
+                       Reply reply) {
+  http::response<http::string_body> response{reply.status, info.version};
+  response.set(http::field::server, "evserve");
+  response.set(http::field::content_type, reply.content_type);
+  response.set(http::field::cache_control, "no-store");
+  for (const auto& [name, value] : reply.headers) response.set(name, value);
+  const std::size_t body_bytes = reply.body.size();
+  response.body() = std::move(reply.body);
+  response.prepare_payload();
+  if (info.method == http::verb::head) response.body().clear();  // Content-Length stays the GET's
+  if (slot->close) response.keep_alive(false);
+  else response.keep_alive(true);
+
+  const auto elapsed = std::chrono::duration<double>(Clock::now() - info.start);
+  const auto status = static_cast<unsigned>(reply.status);
+  state_.metrics.observe(route, status, elapsed);
+  state_.access_log.write(remote_, info.method_text, info.target, info.version, status,
+                          info.method == http::verb::head ? 0 : body_bytes, elapsed);
+  slot->response = std::move(response);
+  maybe_write();
+}
+
+void Session::maybe_write() {
+  if (writing_ || closed_ || queue_.empty() || !queue_.front()->response) return;
+  writing_ = true;
+  stream_.expires_after(state_.config.read_timeout);
+  http::async_write(stream_, *queue_.front()->response,
+                    beast::bind_front_handler(&Session::on_write, shared_from_this()));
+}
+
+void Session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
+  writing_ = false;
+  if (closed_) return;
+  if (ec) {
+    do_close();
+    return;
+  }
+  const bool close = queue_.front()->close;
+  queue_.pop_front();
+  if (close) {
+    do_close();
+    return;
+  }
+  maybe_write();
+  if (reading_ && queue_.empty()) arm_read_timer();  // idle again: the read deadline starts now
+  do_read();  // resumes reading when the pipeline had been full
+  finish_if_idle();
+}
+
+void Session::finish_if_idle() {
+  if (closing_ && !reading_ && !writing_ && queue_.empty()) do_close();
+}
+
+void Session::do_close() {
+  if (closed_) return;
+  closed_ = true;
+  disarm_read_timer();
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  stream_.socket().close(ec);
+}
+
+}  // namespace ge::server

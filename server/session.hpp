@@ -1,0 +1,78 @@
+#pragma once
+// One HTTP/1.1 connection, after Beast's advanced_server example: everything runs on the
+// connection's strand; keep-alive; a read deadline per request (also the idle timeout);
+// header and body limits; up to config.pipeline_limit requests read ahead and answered in
+// order. Handlers that need the database run on the shared worker pool and post their reply
+// back to the strand.
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server/reply.hpp"
+#include "server/server_state.hpp"
+
+namespace ge::server {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(boost::asio::ip::tcp::socket&& socket, ServerState& state);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void start();
+  // Server shutdown: stop reading, finish the responses in flight, then close. Thread-safe.
+  void shutdown();
+
+ private:
+  struct Slot {
+    std::optional<http::response<http::string_body>> response;
+    bool close = false;
+  };
+  struct RequestInfo {
+    http::verb method;
+    std::string method_text;
+    std::string target;
+    unsigned version;
+    Clock::time_point start;
+  };
+
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void handle(http::request<http::string_body>&& request);
+  void reject(http::status status, std::string_view code, std::string_view message);
+  void complete(const std::shared_ptr<Slot>& slot, const RequestInfo& info, std::string_view route, Reply reply);
+  void maybe_write();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void arm_read_timer();
+  void disarm_read_timer();
+  void finish_if_idle();
+  void do_close();
+
+  boost::beast::tcp_stream stream_;  // its own timer bounds writes only
+  // The read deadline: runs while a read is pending and no response is owed (a request must
+  // arrive whole within read_timeout, and an idle keep-alive connection closes after it).
+  boost::asio::steady_timer read_timer_;
+  std::uint64_t read_timer_generation_ = 0;
+  boost::beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  ServerState& state_;
+  std::string remote_;
+  std::deque<std::shared_ptr<Slot>> queue_;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool closing_ = false;  // read no more requests
+  bool closed_ = false;
+};
+
+}  // namespace ge::server

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# End-to-end test of evserve over one fixture: load the fixture into a fresh database of a
+# running cluster, start evserve on a free port, ask it every query of queries.jsonl (on the /v1
+# and the compatibility endpoints) plus the HTTP protocol checks, then stop it with SIGTERM and
+# require a clean exit.
+#
+#   run_e2e.sh --evserve BIN --checker BIN --pgcluster SCRIPT --cluster-dir DIR --db-name NAME
+#              --fixture DIR (--evload BIN | --serving-sql FILE --sql-dir DIR)
+#
+# --evload loads events.jsonl/exchange_rates.jsonl with `evload load`; --serving-sql instead
+# runs a psql script that builds ev_live directly (tests/server/data/tiny_ev_live.sql, so the
+# server can be tested without evload). The cluster must be running (pgcluster start DIR).
+set -euo pipefail
+
+evserve= checker= pgcluster= cluster_dir= db_name= fixture= evload= serving_sql= sql_dir=
+while (($#)); do
+  case $1 in
+    --evserve) evserve=$2 ;;
+    --checker) checker=$2 ;;
+    --pgcluster) pgcluster=$2 ;;
+    --cluster-dir) cluster_dir=$2 ;;
+    --db-name) db_name=$2 ;;
+    --fixture) fixture=$2 ;;
+    --evload) evload=$2 ;;
+    --serving-sql) serving_sql=$2 ;;
+    --sql-dir) sql_dir=$2 ;;
+    *) echo "run_e2e.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+for v in evserve checker pgcluster cluster_dir db_name fixture; do
+  [[ -n ${!v} ]] || { echo "run_e2e.sh: --${v//_/-} is required" >&2; exit 2; }
+done
+[[ -n $evload || -n $serving_sql ]] || { echo "run_e2e.sh: --evload or --serving-sql is required" >&2; exit 2; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/evserve-e2e.XXXXXX")
+server_pid=
+cleanup() {
+  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then kill -KILL "$server_pid" 2>/dev/null || true; fi
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+
+# A fresh database per run: drop the previous one if any.
+base_url=$("$pgcluster" url "$cluster_dir")
+psql -X -q -v ON_ERROR_STOP=1 -d "$base_url" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS \"$db_name\" WITH (FORCE)" >/dev/null
+db_url=$("$pgcluster" createdb "$cluster_dir" "$db_name")
+echo "run_e2e: database $db_url"
+
+if [[ -n $evload ]]; then
+  echo "run_e2e: evload load $fixture"
+  "$evload" load --events "$fixture/events.jsonl" --rates "$fixture/exchange_rates.jsonl" --db "$db_url" \
+    >"$work/evload.out" 2>&1 || { cat "$work/evload.out" >&2; echo "run_e2e: evload failed" >&2; exit 1; }
+else
+  echo "run_e2e: building ev_live from $serving_sql"
+  psql -X -q -v ON_ERROR_STOP=1 -v tables_sql="$sql_dir/g10_tables.sql" -v indexes_sql="$sql_dir/g20_indexes.sql" \
+    -d "$db_url" -f "$serving_sql" >/dev/null 2>"$work/psql.err" || { cat "$work/psql.err" >&2; exit 1; }
+fi
+
+"$evserve" --db "$db_url" --listen 127.0.0.1 --port 0 --threads 2 --pool-size 4 >"$work/evserve.out" 2>"$work/evserve.err" &
+server_pid=$!
+port=
+for _ in $(seq 1 100); do
+  port=$(sed -n 's|^evserve: listening on http://[^:]*:\([0-9]*\).*|\1|p' "$work/evserve.err")
+  [[ -n $port ]] && break
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [[ -z $port ]]; then
+  cat "$work/evserve.err" >&2
+  echo "run_e2e: evserve did not start" >&2
+  exit 1
+fi
+echo "run_e2e: evserve on port $port"
+
+status=0
+"$checker" --host 127.0.0.1 --port "$port" --queries "$fixture/queries.jsonl" --protocol || status=1
+
+kill -TERM "$server_pid"
+exit_code=0
+wait "$server_pid" || exit_code=$?
+server_pid=
+if ((exit_code != 0)); then
+  echo "run_e2e: evserve exited with $exit_code after SIGTERM" >&2
+  status=1
+fi
+if ((status != 0)); then
+  echo "--- evserve stderr:" >&2
+  tail -n 30 "$work/evserve.err" >&2
+fi
+exit $status

@@ -1,0 +1,91 @@
+// JSON text: counts are integers, revenue and averages numbers with a fraction (8.86, 1.5, 0.0).
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+
+#include "server/json_text.hpp"
+#include "server/json_views.hpp"
+
+using namespace ge::server;
+
+namespace {
+std::string number(double value) {
+  std::string out;
+  append_json_number(out, value);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("doubles are written short, with a fraction part", "[json]") {
+  CHECK(number(8.86) == "8.86");
+  CHECK(number(1.5) == "1.5");
+  CHECK(number(0.0) == "0.0");
+  CHECK(number(2.0) == "2.0");
+  CHECK(number(2065.25) == "2065.25");
+  CHECK(number(7200) == "7200.0");
+  CHECK(number(0.1 + 0.2) == "0.30000000000000004");
+  CHECK(number(std::numeric_limits<double>::quiet_NaN()) == "null");
+  CHECK(boost::json::parse(number(1e300)).as_double() == 1e300);
+}
+
+TEST_CASE("JSON text escapes strings and keeps member order", "[json]") {
+  boost::json::object o;
+  o["b"] = 1;
+  o["a"] = "q\"uo\\te\n\x01";
+  o["n"] = nullptr;
+  o["l"] = boost::json::array{1, 2.5, true};
+  o["u"] = "Zoë";
+  const std::string text = to_json_text(o);
+  CHECK(text == R"({"b":1,"a":"q\"uo\\te\n\u0001","n":null,"l":[1,2.5,true],"u":"Zoë"})");
+  CHECK(boost::json::parse(text) == boost::json::value(o));
+}
+
+TEST_CASE("user stats view has the SPEC §4 fields", "[json]") {
+  UserStats s;
+  s.user_id = "a1a1a1a1-683b-11ee-aca7-8699b86be788";
+  s.country = "DE";
+  s.device_os = "iOS";
+  s.registered_at = "2010-05-08T10:00:00Z";
+  s.logins = 2;
+  s.sessions = 2;
+  s.time_spent_seconds = 900;
+  s.revenue_usd = 6.28;
+  const std::string text = to_json_text(to_json(s));
+  CHECK(text ==
+        R"({"user_id":"a1a1a1a1-683b-11ee-aca7-8699b86be788","name":null,"country":"DE","logins":2,)"
+        R"("days_since_last_login":null,"sessions":2,"time_spent_seconds":900,"device_os":"iOS",)"
+        R"("marketing_campaign":null,"registered_at":"2010-05-08T10:00:00Z","transactions":0,"revenue_usd":6.28})");
+  s.name = "Horst";
+  s.days_since_last_login = 0;
+  const auto v = boost::json::parse(to_json_text(to_json(s)));
+  CHECK(v.at("name") == "Horst");
+  CHECK(v.at("days_since_last_login").as_int64() == 0);
+}
+
+TEST_CASE("game stats views", "[json]") {
+  GameStats g{4, 8, 8.86, 2, 1.5, 2065.25};
+  CHECK(to_json_text(to_json(g)) ==
+        R"({"daily_active_users":4,"logins":8,"revenue_usd":8.86,"paid_users":2,"avg_sessions_per_user":1.5,)"
+        R"("avg_time_spent_seconds":2065.25})");
+  const std::vector<CountryGameStats> rows{{"DE", g}, {"ES", GameStats{}}};
+  const auto array = boost::json::parse(to_json_text(to_json(rows))).as_array();
+  REQUIRE(array.size() == 2);
+  CHECK(array[0].at("country") == "DE");
+  CHECK(array[1].at("avg_time_spent_seconds").is_double());
+  CHECK(to_json_text(array[1].at("revenue_usd")) == "0.0");
+  const std::vector<DayGameStats> days{{"2010-05-08", g}};
+  CHECK(boost::json::parse(to_json_text(to_json(days))).as_array()[0].at("date") == "2010-05-08");
+}
+
+TEST_CASE("load run view embeds the report", "[json]") {
+  LoadRun run;
+  run.run_id = 3;
+  run.status = "succeeded";
+  run.report_json = R"({"accepted": 18, "revenue_usd": 8.86})";
+  auto v = boost::json::parse(to_json_text(to_json(run)));
+  CHECK(v.at("report").at("accepted").as_int64() == 18);
+  CHECK(v.at("finished_at").is_null());
+  run.report_json = "not json";
+  v = boost::json::parse(to_json_text(to_json(run)));
+  CHECK(v.at("report") == "not json");
+}
