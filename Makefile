@@ -27,7 +27,7 @@ endif
 # Configure with Ninja, unless the build directory already has another generator.
 configure = cmake -S . -B $(1) $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja) $(2) $(CMAKE_ARGS)
 
-.PHONY: help deps build test test-asan db stop load run bench-load clean
+.PHONY: help deps build test test-asan db stop load run bench-load bench-serve clean
 
 help: ## list the targets
 	@echo "usage: make TARGET [DATABASE_URL=postgresql://...] [PG_PORT=$(PG_PORT)]"
@@ -68,9 +68,11 @@ run: load ## load, then serve the stats API on HTTP_PORT (8086) in the foregroun
 	@echo "  curl -s 'localhost:$(HTTP_PORT)/v1/game/stats?group_by=country'"
 	build/server/evserve --db "$(DATABASE_URL)" --port $(HTTP_PORT)
 
-bench-load: build ## run the load benchmark (scripts/bench-load)
-	@if [[ -x scripts/bench-load ]]; then scripts/bench-load; \
-	  else echo "scripts/bench-load does not exist yet"; fi
+bench-load: build ## evload on 10M generated events beside the COPY floor (scripts/bench-load)
+	@scripts/bench-load
+
+bench-serve: build ## wrk against evserve beside pgbench -S on the bench-load dataset (scripts/bench-serve)
+	@scripts/bench-serve
 
 clean: ## remove the build directories (var/ and its database stay)
 	rm -rf build build-asan
