@@ -6,6 +6,10 @@
 namespace ge::server {
 namespace {
 
+// Lock protocol (sql/g10_tables.sql): a statement that reads more than one ev_live table names
+// ev_live.dataset first in its FROM, so that evload's swap, which locks ev_live.dataset first,
+// can never deadlock with it: the statement runs wholly on the old generation or the new one.
+
 // The six SPEC §5 figures over game_daily rows (alias g) or game_totals rows (alias g).
 #define GE_GAME_FIGURES(PAID_COLUMN)                                                             \
   "coalesce(sum(g.active_users), 0)::bigint, coalesce(sum(g.logins), 0)::bigint, "               \
@@ -20,9 +24,9 @@ namespace {
 
 constexpr Statement kUserAllTime{"evserve_user_all_time",
                                  "SELECT " GE_USER_COLUMNS ", u.logins, u.sessions_counted, u.time_spent_seconds, "
-                                 "(SELECT d.last_data_day FROM ev_live.dataset d LIMIT 1) - u.last_login_day, "
+                                 "d.last_data_day - u.last_login_day, "
                                  "u.transactions, round(u.revenue_usd, 2) "
-                                 "FROM ev_live.users u WHERE u.user_id = $1::uuid",
+                                 "FROM ev_live.dataset d JOIN ev_live.users u ON u.user_id = $1::uuid",
                                  1};
 
 constexpr Statement kUserDay{"evserve_user_day",
@@ -31,9 +35,8 @@ constexpr Statement kUserDay{"evserve_user_day",
                              "$2::date - (SELECT max(l.day) FROM ev_live.user_daily l "
                              "WHERE l.user_id = u.user_id AND l.day <= $2::date AND l.logins > 0), "
                              "coalesce(ud.transactions, 0), round(coalesce(ud.revenue_usd, 0), 2) "
-                             "FROM ev_live.users u "
-                             "LEFT JOIN ev_live.user_daily ud ON ud.user_id = u.user_id AND ud.day = $2::date "
-                             "WHERE u.user_id = $1::uuid",
+                             "FROM ev_live.dataset d JOIN ev_live.users u ON u.user_id = $1::uuid "
+                             "LEFT JOIN ev_live.user_daily ud ON ud.user_id = u.user_id AND ud.day = $2::date",
                              2};
 
 constexpr Statement kGameAllTime{"evserve_game_all_time", "SELECT " GE_TOTAL_FIGURES " FROM ev_live.game_totals g",
@@ -55,7 +58,7 @@ constexpr Statement kGameByCountryAllTime{"evserve_game_by_country_all_time",
                                           0};
 constexpr Statement kGameByCountryDay{"evserve_game_by_country_day",
                                       "SELECT t.country::text, " GE_DAILY_FIGURES
-                                      " FROM ev_live.game_totals t "
+                                      " FROM ev_live.dataset d CROSS JOIN ev_live.game_totals t "
                                       "LEFT JOIN ev_live.game_daily g ON g.country = t.country AND g.day = $1::date "
                                       "GROUP BY t.country ORDER BY t.country::text COLLATE \"C\"",
                                       1};
