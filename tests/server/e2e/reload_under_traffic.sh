@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# A reload under traffic: while evload reloads the database again and again (alternating two
+# fixtures), wrk hammers evserve; every answer must be a 200 and, after the last swap, evserve
+# must answer from the last load.
+#
+#   reload_under_traffic.sh --evserve BIN --evload BIN --pgcluster SCRIPT --cluster-dir DIR
+#                           --fixtures DIR --db-name NAME
+set -euo pipefail
+evserve= evload= pgcluster= cluster_dir= fixtures= db_name=
+while (($#)); do
+  case $1 in
+    --evserve) evserve=$2 ;; --evload) evload=$2 ;; --pgcluster) pgcluster=$2 ;;
+    --cluster-dir) cluster_dir=$2 ;; --fixtures) fixtures=$2 ;; --db-name) db_name=$2 ;;
+    *) echo "reload_under_traffic.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/reload-traffic.XXXXXX")
+server_pid=
+cleanup() {
+  [[ -n $server_pid ]] && kill -KILL "$server_pid" 2>/dev/null || true
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+
+base_url=$("$pgcluster" url "$cluster_dir")
+psql -X -q -d "$base_url" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS \"$db_name\" WITH (FORCE)"
+db_url=$("$pgcluster" createdb "$cluster_dir" "$db_name")
+load() { "$evload" load --events "$fixtures/$1/events.jsonl" --rates "$fixtures/$1/exchange_rates.jsonl" --db "$db_url" -q; }
+load tiny
+
+"$evserve" --db "$db_url" --listen 127.0.0.1 --port 0 --threads 2 --pool-size 4 >"$work/evserve.out" 2>"$work/evserve.err" &
+server_pid=$!
+port=
+for _ in $(seq 1 100); do
+  port=$(sed -n 's|^evserve: listening on http://[^:]*:\([0-9]*\).*|\1|p' "$work/evserve.err")
+  [[ -n $port ]] && break
+  sleep 0.1
+done
+[[ -n $port ]] || { cat "$work/evserve.err" >&2; echo "evserve did not start" >&2; exit 1; }
+
+# Traffic on the figures that change between the two fixtures, for the whole reload sequence.
+for path in "/v1/game/stats" "/v1/game/stats?group_by=country&date=2010-05-09"; do
+  PATH_UNDER_TEST=$path wrk -t1 -c8 -d8s -s "$here/status_counter.lua" "http://127.0.0.1:$port" >"$work/wrk-${#path}.out" 2>&1 &
+done
+sleep 1
+reloads=0
+for fixture in small tiny small tiny small tiny; do
+  load "$fixture"
+  reloads=$((reloads + 1))
+done
+wait_failures=0
+for job in $(jobs -p); do
+  [[ $job == "$server_pid" ]] && continue
+  wait "$job" || wait_failures=$((wait_failures + 1))
+done
+
+status=0
+for out in "$work"/wrk-*.out; do
+  requests=$(awk '/^requests/ {print $2}' "$out")
+  not_ok=$(awk '/^not_ok/ {print $2}' "$out")
+  socket_errors=$(awk '/^socket_errors/ {print $2}' "$out")
+  echo "reload_under_traffic: $reloads reloads, $requests requests, $not_ok not 200, $socket_errors socket errors"
+  if [[ -z $requests || $requests -lt 100 || $not_ok != 0 || $socket_errors != 0 ]]; then
+    cat "$out" >&2
+    status=1
+  fi
+done
+# After the last swap evserve answers from the last load (tiny: 4 users, 8 logins).
+answer=$(curl -fsS "http://127.0.0.1:$port/v1/game/stats")
+expected=$(python3 -c "import json,sys; q=[json.loads(l) for l in open(sys.argv[1])]; e=[x['expect'] for x in q if x['kind']=='game' and x['params']=={}][0]; print(e['daily_active_users'], e['logins'])" "$fixtures/tiny/queries.jsonl")
+got=$(python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(d['daily_active_users'], d['logins'])" "$answer")
+if [[ $got != "$expected" ]]; then
+  echo "reload_under_traffic: after the last reload evserve answered '$got', expected '$expected'" >&2
+  status=1
+fi
+kill -TERM "$server_pid"; wait "$server_pid" || status=1; server_pid=
+exit $status
