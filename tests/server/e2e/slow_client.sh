@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# A slow client (slowloris): a request whose headers never finish is cut off at the read
+# deadline, while a well-behaved client beside it is answered at once.
+#
+#   slow_client.sh --evserve BIN --evload BIN --pgcluster SCRIPT --cluster-dir DIR --fixtures DIR --db-name NAME
+set -euo pipefail
+evserve= evload= pgcluster= cluster_dir= fixtures= db_name=
+while (($#)); do
+  case $1 in
+    --evserve) evserve=$2 ;; --evload) evload=$2 ;; --pgcluster) pgcluster=$2 ;;
+    --cluster-dir) cluster_dir=$2 ;; --fixtures) fixtures=$2 ;; --db-name) db_name=$2 ;;
+    *) echo "slow_client.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+work=$(mktemp -d "${TMPDIR:-/tmp}/slow-client.XXXXXX")
+server_pid=
+cleanup() {
+  [[ -n $server_pid ]] && kill -KILL "$server_pid" 2>/dev/null || true
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+
+base_url=$("$pgcluster" url "$cluster_dir")
+psql -X -q -d "$base_url" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS \"$db_name\" WITH (FORCE)"
+db_url=$("$pgcluster" createdb "$cluster_dir" "$db_name")
+"$evload" load --events "$fixtures/tiny/events.jsonl" --rates "$fixtures/tiny/exchange_rates.jsonl" --db "$db_url" -q
+
+"$evserve" --db "$db_url" --listen 127.0.0.1 --port 0 --read-timeout-ms 1000 >"$work/out" 2>"$work/err" &
+server_pid=$!
+port=
+for _ in $(seq 1 100); do
+  port=$(sed -n 's|^evserve: listening on http://[^:]*:\([0-9]*\).*|\1|p' "$work/err")
+  [[ -n $port ]] && break
+  sleep 0.1
+done
+[[ -n $port ]] || { cat "$work/err" >&2; exit 1; }
+
+python3 - "$port" <<'PY'
+import socket, sys, time, urllib.request
+port = int(sys.argv[1])
+slow = []
+for _ in range(20):  # twenty clients that never finish their headers
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /v1/game/stats HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+    slow.append(s)
+start = time.monotonic()
+with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/game/stats", timeout=2) as answer:
+    assert answer.status == 200, answer.status
+good = time.monotonic() - start
+assert good < 0.5, f"a good client waited {good:.2f}s beside slow ones"
+for s in slow:
+    s.settimeout(5)
+    data = s.recv(4096)  # b"" once the server closes; a 408 answer is fine too
+    assert data == b"" or data.startswith(b"HTTP/1.1 408"), data[:80]
+cut = time.monotonic() - start
+assert 0.5 < cut < 4, f"slow clients were cut after {cut:.2f}s (read deadline 1s)"
+print(f"slow_client: good client answered in {good * 1000:.1f} ms; 20 slow clients cut after {cut:.2f} s")
+PY
+kill -TERM "$server_pid"; wait "$server_pid"; server_pid=
