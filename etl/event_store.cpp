@@ -1,5 +1,7 @@
 #include "etl/event_store.hpp"
 
+#include <unistd.h>
+
 #include <stdexcept>
 
 namespace ge {
@@ -23,7 +25,17 @@ std::uint32_t EventStore::campaign_number(std::string_view campaign) {
 void EventStore::reserve_for_file(std::uint64_t file_bytes) {
   // No valid event line is shorter than about 100 bytes; 48 leaves a wide margin.
   constexpr std::uint64_t kMinEventLineBytes = 48;
-  events_.reserve(static_cast<std::size_t>(file_bytes / kMinEventLineBytes + 1024));
+  std::uint64_t wanted = file_bytes / kMinEventLineBytes + 1024;
+  // Never ask for more address space than half the machine's memory: the kernel may refuse a
+  // reservation far beyond it, and past that the vector grows as usual.
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page_size > 0) {
+    const std::uint64_t cap = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size) / 2 /
+                              sizeof(CompactEvent);
+    if (wanted > cap) wanted = cap;
+  }
+  events_.reserve(static_cast<std::size_t>(wanted));
 }
 
 void EventStore::add(const ParsedEvent& event, std::uint64_t line) {
