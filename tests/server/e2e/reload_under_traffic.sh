@@ -16,6 +16,8 @@ while (($#)); do
   shift 2
 done
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/reload-traffic.XXXXXX")
 server_pid=
 cleanup() {
@@ -24,21 +26,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-base_url=$("$pgcluster" url "$cluster_dir")
-psql -X -q -d "$base_url" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS \"$db_name\" WITH (FORCE)"
-db_url=$("$pgcluster" createdb "$cluster_dir" "$db_name")
+db_url=$(e2e_fresh_database "$pgcluster" "$cluster_dir" "$db_name")
 load() { "$evload" load --events "$fixtures/$1/events.jsonl" --rates "$fixtures/$1/exchange_rates.jsonl" --db "$db_url" -q; }
 load tiny
 
-"$evserve" --db "$db_url" --listen 127.0.0.1 --port 0 --threads 2 --pool-size 4 >"$work/evserve.out" 2>"$work/evserve.err" &
-server_pid=$!
-port=
-for _ in $(seq 1 100); do
-  port=$(sed -n 's|^evserve: listening on http://[^:]*:\([0-9]*\).*|\1|p' "$work/evserve.err")
-  [[ -n $port ]] && break
-  sleep 0.1
-done
-[[ -n $port ]] || { cat "$work/evserve.err" >&2; echo "evserve did not start" >&2; exit 1; }
+e2e_start_evserve "$work" "$evserve" "$db_url" --threads 2 --pool-size 4
 
 # Traffic on the figures that change between the two fixtures, for the whole reload sequence.
 for path in "/v1/game/stats" "/v1/game/stats?group_by=country&date=2010-05-09"; do

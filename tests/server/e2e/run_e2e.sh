@@ -33,6 +33,8 @@ for v in evserve checker pgcluster cluster_dir db_name fixture; do
 done
 [[ -n $evload || -n $serving_sql ]] || { echo "run_e2e.sh: --evload or --serving-sql is required" >&2; exit 2; }
 
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/evserve-e2e.XXXXXX")
 server_pid=
 cleanup() {
@@ -42,9 +44,7 @@ cleanup() {
 trap cleanup EXIT
 
 # A fresh database per run: drop the previous one if any.
-base_url=$("$pgcluster" url "$cluster_dir")
-psql -X -q -v ON_ERROR_STOP=1 -d "$base_url" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS \"$db_name\" WITH (FORCE)" >/dev/null
-db_url=$("$pgcluster" createdb "$cluster_dir" "$db_name")
+db_url=$(e2e_fresh_database "$pgcluster" "$cluster_dir" "$db_name")
 echo "run_e2e: database $db_url"
 
 if [[ -n $evload ]]; then
@@ -57,20 +57,7 @@ else
     -d "$db_url" -f "$serving_sql" >/dev/null 2>"$work/psql.err" || { cat "$work/psql.err" >&2; exit 1; }
 fi
 
-"$evserve" --db "$db_url" --listen 127.0.0.1 --port 0 --threads 2 --pool-size 4 >"$work/evserve.out" 2>"$work/evserve.err" &
-server_pid=$!
-port=
-for _ in $(seq 1 100); do
-  port=$(sed -n 's|^evserve: listening on http://[^:]*:\([0-9]*\).*|\1|p' "$work/evserve.err")
-  [[ -n $port ]] && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [[ -z $port ]]; then
-  cat "$work/evserve.err" >&2
-  echo "run_e2e: evserve did not start" >&2
-  exit 1
-fi
+e2e_start_evserve "$work" "$evserve" "$db_url" --threads 2 --pool-size 4 || exit 1
 echo "run_e2e: evserve on port $port"
 
 status=0

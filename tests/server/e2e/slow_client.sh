@@ -13,6 +13,8 @@ while (($#)); do
   esac
   shift 2
 done
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/slow-client.XXXXXX")
 server_pid=
 cleanup() {
@@ -21,20 +23,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-base_url=$("$pgcluster" url "$cluster_dir")
-psql -X -q -d "$base_url" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS \"$db_name\" WITH (FORCE)"
-db_url=$("$pgcluster" createdb "$cluster_dir" "$db_name")
+db_url=$(e2e_fresh_database "$pgcluster" "$cluster_dir" "$db_name")
 "$evload" load --events "$fixtures/tiny/events.jsonl" --rates "$fixtures/tiny/exchange_rates.jsonl" --db "$db_url" -q
 
-"$evserve" --db "$db_url" --listen 127.0.0.1 --port 0 --read-timeout-ms 1000 >"$work/out" 2>"$work/err" &
-server_pid=$!
-port=
-for _ in $(seq 1 100); do
-  port=$(sed -n 's|^evserve: listening on http://[^:]*:\([0-9]*\).*|\1|p' "$work/err")
-  [[ -n $port ]] && break
-  sleep 0.1
-done
-[[ -n $port ]] || { cat "$work/err" >&2; exit 1; }
+e2e_start_evserve "$work" "$evserve" "$db_url" --read-timeout-ms 1000
 
 python3 - "$port" <<'PY'
 import socket, sys, time, urllib.request
