@@ -180,6 +180,14 @@ void Generation::fail(const std::string& error, const std::string& report_json) 
   }
 }
 
+void Generation::prune_runs(int keep) {
+  if (keep <= 0) return;
+  conn_.exec_params(
+      "DELETE FROM evmeta.load_runs WHERE run_id NOT IN "
+      "(SELECT run_id FROM evmeta.load_runs ORDER BY run_id DESC LIMIT $1::int)",
+      {std::to_string(keep)});
+}
+
 void Generation::update_report(const std::string& report_json) {
   conn_.exec_params("UPDATE evmeta.load_runs SET report = $1::jsonb WHERE run_id = $2",
                     {report_json, std::to_string(run_id_)});

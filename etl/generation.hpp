@@ -42,6 +42,8 @@ class Generation {
   void swap(const std::string& report_json);
   // Marks the run failed and drops its schema (best effort: the database may be gone).
   void fail(const std::string& error, const std::string& report_json) noexcept;
+  // Deletes all but the newest `keep` rows of evmeta.load_runs (0: keep all).
+  void prune_runs(int keep);
   // Stores the final report of a finished run.
   void update_report(const std::string& report_json);
 

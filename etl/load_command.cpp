@@ -175,7 +175,9 @@ std::optional<std::string> reject_limit_exceeded(const LoadOptions& options, con
   return std::nullopt;
 }
 
-void emit_report(const LoadOptions& options, const LoadReport& report) {
+// The report as JSON (file or stdout), the table for people, and one key=value line for cron
+// mail and log scrapers, which --quiet keeps.
+void emit_report(const LoadOptions& options, const LoadReport& report, std::string_view status) {
   const std::string json = boost::json::serialize(to_json(report));
   const bool json_on_stdout = options.report_path && *options.report_path == "-";
   if (options.report_path && !json_on_stdout) {
@@ -183,7 +185,9 @@ void emit_report(const LoadOptions& options, const LoadReport& report) {
     out << json << '\n';
     if (!out.flush()) throw InputError("cannot write report " + *options.report_path);
   }
-  if (!options.quiet) (json_on_stdout ? std::cerr : std::cout) << summary_table(report) << std::flush;
+  std::ostream& human = json_on_stdout ? std::cerr : std::cout;
+  if (!options.quiet) human << summary_table(report);
+  human << summary_line(report, status) << std::endl;
   if (json_on_stdout) std::cout << json << std::endl;
 }
 
@@ -252,7 +256,7 @@ ExitCode run(const LoadOptions& options, bool load) {
     if (auto exceeded = reject_limit_exceeded(options, report)) {
       finish_report(report, store, *builder, started);
       if (generation) generation->fail("reject limit: " + *exceeded, boost::json::serialize(to_json(report)));
-      emit_report(options, report);
+      emit_report(options, report, "reject_limit");
       print_error(*exceeded + "; nothing was loaded");
       return ExitCode::reject_limit;
     }
@@ -263,8 +267,9 @@ ExitCode run(const LoadOptions& options, bool load) {
       phases.run("swap", [&] { generation->swap(boost::json::serialize(to_json(report))); });
       finish_report(report, store, *builder, started);
       generation->update_report(boost::json::serialize(to_json(report)));
+      generation->prune_runs(options.keep_runs);
     }
-    emit_report(options, report);
+    emit_report(options, report, "ok");
     if (!report.lines_accounted_for()) {
       print_error("internal error: lines do not add up (accepted + rejected + blank != lines read)");
       return ExitCode::internal_error;

@@ -43,7 +43,8 @@ void add_common_options(CLI::App& command, ge::LoadOptions& options, std::string
   command.add_option("--progress", progress, "live progress on stderr: auto (when it is a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
-  command.add_flag("-q,--quiet", options.quiet, "print nothing but errors (and the JSON report if --report -)");
+  command.add_flag("-q,--quiet", options.quiet,
+                   "print only errors and the one-line summary (status=… lines=… accepted=…) for cron mail");
   command.add_option("--read-threads", options.read_threads, "threads that parse the events file (files over 32 MiB)")
       ->check(CLI::Range(1, 2))
       ->capture_default_str();
@@ -70,6 +71,9 @@ int main(int argc, char** argv) {
   bool no_wait = false;
   load->add_flag("--no-wait", no_wait, "exit 6 at once if another evload is loading, instead of waiting");
   load->add_flag("--wait-lock", options.wait_lock, "wait for another running evload to finish (the default)");
+  load->add_option("--keep-runs", options.keep_runs, "rows of evmeta.load_runs to keep, newest first (0: all)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   load->add_option("--index-jobs", options.index_jobs, "connections that build indexes in parallel")
       ->check(CLI::Range(1, 16))
       ->capture_default_str();

@@ -206,3 +206,40 @@ TEST_CASE("a database failure mid-load leaves the previous generation live") {
   REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'failed'") == "1");
   REQUIRE(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_gen\\_%'") == "0");
 }
+
+TEST_CASE("two loads at once are serialised by the load lock") {
+  TestDatabase db("twoloads");
+  const auto dir = scratch_dir("twoloads");
+  const auto big = dir / "big.jsonl";
+  write_synthetic_events(big, 30000, 2000000);
+  const pid_t first = start_evload(load_args(big, rates_file(), db.url()), (dir / "first.txt").string());
+  const pid_t second = start_evload(load_args(fixture_events("small"), rates_file(), db.url()), (dir / "second.txt").string());
+  const int first_exit = wait_for(first);
+  const int second_exit = wait_for(second);
+  INFO(read_file(dir / "first.txt") + read_file(dir / "second.txt"));
+  REQUIRE(first_exit == 0);
+  REQUIRE(second_exit == 0);
+  // Both succeeded, one after the other: neither started before the other had finished.
+  REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'succeeded'") == "2");
+  REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs a JOIN evmeta.load_runs b ON a.run_id < b.run_id "
+                    "WHERE b.started_at < a.finished_at") == "0");
+  // The live data is wholly the last run's.
+  const std::string last = db.scalar("SELECT max(run_id) FROM evmeta.load_runs");
+  REQUIRE(db.scalar("SELECT run_id FROM ev_live.dataset") == last);
+  const std::string users = db.scalar("SELECT count(*) FROM ev_live.users");
+  REQUIRE((users == "30000" || users == "295"));
+  REQUIRE(db.scalar("SELECT sum(users) FROM ev_live.game_totals") == users);
+  // Each run's summary line says what it did.
+  REQUIRE_THAT(read_file(dir / "first.txt"), Catch::Contains("evload status=ok mode=load"));
+}
+
+TEST_CASE("load_runs keeps the newest runs only") {
+  TestDatabase db("keepruns");
+  for (int i = 0; i < 4; ++i) {
+    auto args = load_args(fixture_events("tiny"), rates_file(), db.url());
+    args.insert(args.end(), {"--keep-runs", "2"});
+    REQUIRE(run_evload(args).exit_code == 0);
+  }
+  REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs") == "2");
+  REQUIRE(db.scalar("SELECT min(run_id) FROM evmeta.load_runs") == "3");
+}
