@@ -251,6 +251,13 @@ ExitCode run(const LoadOptions& options, bool load) {
     // The events are no longer needed; the rejects are.
     std::vector<CompactEvent>().swap(store.events());
     finish_report(report, store, *builder, started);
+    // The SPEC's invariant, checked before anything can go live.
+    if (!report.lines_accounted_for()) {
+      const std::string message = "internal error: lines do not add up (accepted + rejected + blank != lines read)";
+      if (generation) generation->fail(message, boost::json::serialize(to_json(report)));
+      print_error(message);
+      return ExitCode::internal_error;
+    }
 
     phases.run("rejects", [&] { write_rejects_file(options, store, report); });
     if (auto exceeded = reject_limit_exceeded(options, report)) {
@@ -266,14 +273,14 @@ ExitCode run(const LoadOptions& options, bool load) {
       finish_report(report, store, *builder, started);
       phases.run("swap", [&] { generation->swap(boost::json::serialize(to_json(report))); });
       finish_report(report, store, *builder, started);
-      generation->update_report(boost::json::serialize(to_json(report)));
-      generation->prune_runs(options.keep_runs);
+      try {  // bookkeeping after the swap: the new data is live whatever happens here
+        generation->update_report(boost::json::serialize(to_json(report)));
+        generation->prune_runs(options.keep_runs);
+      } catch (const db::Error& e) {
+        std::cerr << "evload: warning: the load is live, but its final report was not stored: " << e.what() << '\n';
+      }
     }
     emit_report(options, report, "ok");
-    if (!report.lines_accounted_for()) {
-      print_error("internal error: lines do not add up (accepted + rejected + blank != lines read)");
-      return ExitCode::internal_error;
-    }
     return ExitCode::ok;
   } catch (const RatesError& e) {
     print_error(e.what());
