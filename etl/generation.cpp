@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/sql_files.hpp"
+#include "etl/table_output.hpp"
 
 namespace ge {
 namespace {
@@ -91,10 +92,7 @@ std::int64_t Generation::begin(const RunInfo& info) {
 
 void Generation::build_indexes(int jobs) {
   std::vector<std::string> statements = statements_of(sql_file("g20_indexes.sql"));
-  std::vector<std::string> tables;
-  for (const char* table : {"users", "sessions", "transactions", "user_daily", "game_daily", "game_totals", "dataset"}) {
-    tables.emplace_back(table);
-  }
+  const std::vector<std::string> tables(kTableNames.begin(), kTableNames.end());
   std::mutex mutex;
   std::size_t next = 0;
   std::string first_error;
