@@ -11,11 +11,6 @@
 
 namespace {
 
-const char* env_or(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  return (value && *value) ? value : fallback;
-}
-
 // A best-effort look at the database at startup: a log line, never fatal (the pool reconnects).
 void report_database(ge::server::Pool& pool) {
   try {
@@ -43,9 +38,8 @@ int main(int argc, char** argv) {
   ge::server::ServerConfig config;
   const unsigned hardware = std::max(1U, std::thread::hardware_concurrency());
   config.threads = hardware;
-  config.pool.conninfo = env_or("DATABASE_URL", "");
   config.pool.size = 0;  // default below: max(4, threads)
-  int port = std::atoi(env_or("EVSERVE_PORT", "8086"));
+  int port = 8086;
   long long pool_timeout_ms = config.pool.acquire_timeout.count();
   long long read_timeout_ms = config.read_timeout.count();
   long long statement_timeout_ms = config.pool.statement_timeout.count();
@@ -62,9 +56,9 @@ Examples:
   evserve --db 'host=/run/postgresql dbname=events' --listen 127.0.0.1 --port 0 --access-log
   curl 'http://localhost:8086/v1/game/stats?date=2010-05-08&country=DE')");
   app.option_defaults()->always_capture_default();
-  app.add_option("--db", config.pool.conninfo,
-                 "PostgreSQL connection string or URI (env DATABASE_URL; empty: libpq's PG* defaults)");
-  app.add_option("--port", port, "TCP port; 0 picks a free one (env EVSERVE_PORT)")->check(CLI::Range(0, 65535));
+  app.add_option("--db", config.pool.conninfo, "PostgreSQL connection string or URI (empty: libpq's PG* defaults)")
+      ->envname("DATABASE_URL");
+  app.add_option("--port", port, "TCP port; 0 picks a free one")->envname("EVSERVE_PORT")->check(CLI::Range(0, 65535));
   app.add_option("--listen", config.listen, "address to listen on")->envname("EVSERVE_LISTEN");
   app.add_option("--threads", config.threads, "I/O threads (default: hardware concurrency)")
       ->envname("EVSERVE_THREADS")

@@ -65,23 +65,23 @@ std::string Metrics::render(const PoolStats& pool) const {
     header(out, "evserve_http_request_duration_seconds", "histogram",
            "Time from a complete request to its response being ready, by route and status.");
     for (const auto& [route, by_status] : series_) {
-     for (const auto& [status, s] : by_status) {
-      const std::string labels =
-          "route=\"" + label_value(route) + "\",status=\"" + std::to_string(status) + "\"";
-      std::uint64_t cumulative = 0;
-      for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-        cumulative += s.buckets[i];
-        out.append("evserve_http_request_duration_seconds_bucket{").append(labels);
-        out.append(",le=\"").append(number(kBuckets[i])).append("\"} ").append(std::to_string(cumulative));
-        out.append("\n");
+      for (const auto& [status, s] : by_status) {
+        const std::string labels =
+            "route=\"" + label_value(route) + "\",status=\"" + std::to_string(status) + "\"";
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+          cumulative += s.buckets[i];
+          out.append("evserve_http_request_duration_seconds_bucket{").append(labels);
+          out.append(",le=\"").append(number(kBuckets[i])).append("\"} ").append(std::to_string(cumulative));
+          out.append("\n");
+        }
+        out.append("evserve_http_request_duration_seconds_bucket{").append(labels).append(",le=\"+Inf\"} ");
+        out.append(std::to_string(s.count)).append("\n");
+        out.append("evserve_http_request_duration_seconds_sum{").append(labels).append("} ");
+        out.append(number(s.sum)).append("\n");
+        out.append("evserve_http_request_duration_seconds_count{").append(labels).append("} ");
+        out.append(std::to_string(s.count)).append("\n");
       }
-      out.append("evserve_http_request_duration_seconds_bucket{").append(labels).append(",le=\"+Inf\"} ");
-      out.append(std::to_string(s.count)).append("\n");
-      out.append("evserve_http_request_duration_seconds_sum{").append(labels).append("} ");
-      out.append(number(s.sum)).append("\n");
-      out.append("evserve_http_request_duration_seconds_count{").append(labels).append("} ");
-      out.append(std::to_string(s.count)).append("\n");
-     }
     }
   }
   header(out, "evserve_http_connections_active", "gauge", "Open client connections.");

@@ -48,11 +48,7 @@ void Session::start() {
 void Session::shutdown() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
     self->closing_ = true;
-    if (self->reading_) {
-      self->stream_.socket().cancel();  // on_read sees operation_aborted and finishes up
-    } else {
-      self->finish_if_idle();
-    }
+    self->finish_if_idle();  // now if nothing is owed, else after the last response is written
   });
 }
 
@@ -194,8 +190,7 @@ void Session::complete(const std::shared_ptr<Slot>& slot, const RequestInfo& inf
   response.body() = std::move(reply.body);
   response.prepare_payload();
   if (info.method == http::verb::head) response.body().clear();  // Content-Length stays the GET's
-  if (slot->close) response.keep_alive(false);
-  else response.keep_alive(true);
+  response.keep_alive(!slot->close);
 
   const auto elapsed = std::chrono::duration<double>(Clock::now() - info.start);
   const auto status = static_cast<unsigned>(reply.status);
@@ -233,8 +228,10 @@ void Session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
   finish_if_idle();
 }
 
+// Once no more requests are to be read, close as soon as every response is out (a read still
+// pending, possible only at shutdown, is aborted by the close).
 void Session::finish_if_idle() {
-  if (closing_ && !reading_ && !writing_ && queue_.empty()) do_close();
+  if (closing_ && !writing_ && queue_.empty()) do_close();
 }
 
 void Session::do_close() {
