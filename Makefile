@@ -11,6 +11,8 @@ PG_PORT    ?= 55432
 PG_DIR     ?= $(CURDIR)/var/pg
 DB_NAME    ?= gameevents
 HTTP_PORT  ?= 8086
+TEST_PG_PORT ?= 55433
+ASAN_PG_PORT ?= 55434
 EVENTS     ?= data/events.jsonl
 RATES      ?= data/exchange_rates.jsonl
 PGCLUSTER  := $(CURDIR)/scripts/pgcluster
@@ -37,14 +39,14 @@ deps: ## install the missing Debian packages (scripts/packages.txt)
 	@scripts/deps
 
 build: deps ## configure and build into build/ (RelWithDebInfo, warnings are errors)
-	@$(call configure,build,-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGE_WARNINGS_AS_ERRORS=ON) >/dev/null
+	@$(call configure,build,-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGE_WARNINGS_AS_ERRORS=ON -DGE_TEST_PG_PORT=$(TEST_PG_PORT)) >/dev/null
 	@cmake --build build -j$(JOBS)
 
 test: build ## build, then run every test (ctest)
 	@ctest --test-dir build --output-on-failure -j$(CTEST_JOBS)
 
-test-asan: deps ## build into build-asan/ with ASan+UBSan (Debug), then run every test (test DB port 55434)
-	@$(call configure,build-asan,-DCMAKE_BUILD_TYPE=Debug -DGE_SANITIZE=ON -DGE_WARNINGS_AS_ERRORS=ON -DGE_TEST_PG_PORT=55434) >/dev/null
+test-asan: deps ## build into build-asan/ with ASan+UBSan (Debug), then run every test (test DB port ASAN_PG_PORT)
+	@$(call configure,build-asan,-DCMAKE_BUILD_TYPE=Debug -DGE_SANITIZE=ON -DGE_WARNINGS_AS_ERRORS=ON -DGE_TEST_PG_PORT=$(ASAN_PG_PORT)) >/dev/null
 	@cmake --build build-asan -j$(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir build-asan --output-on-failure -j$(CTEST_JOBS)
