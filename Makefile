@@ -17,12 +17,16 @@ EVENTS     ?= data/events.jsonl
 RATES      ?= data/exchange_rates.jsonl
 PGCLUSTER  := $(CURDIR)/scripts/pgcluster
 
-# DATABASE_URL given on the command line or in the environment: use that server and leave the
-# private cluster alone. Otherwise: the private cluster in $(PG_DIR), started on demand.
+# DATABASE_URL given on the command line or in the environment: evload and evserve both use that
+# server (READER_URL, if given, for evserve) and the private cluster is left alone. Otherwise: the
+# private cluster in $(PG_DIR), started on demand, with evload connecting as the loader role and
+# evserve as the read-only role (sql/roles.sql).
 ifeq ($(origin DATABASE_URL),undefined)
-DATABASE_URL := postgresql://postgres@127.0.0.1:$(PG_PORT)/$(DB_NAME)
+DATABASE_URL := postgresql://ev_loader@127.0.0.1:$(PG_PORT)/$(DB_NAME)
+READER_URL   ?= postgresql://ev_reader@127.0.0.1:$(PG_PORT)/$(DB_NAME)
 DB_TARGET := db
 else
+READER_URL   ?= $(DATABASE_URL)
 DB_TARGET :=
 endif
 
@@ -51,7 +55,7 @@ test-asan: deps ## build into build-asan/ with ASan+UBSan (Debug), then run ever
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir build-asan --output-on-failure -j$(CTEST_JOBS)
 
-db: deps ## start the private PostgreSQL in var/pg (port PG_PORT) with database gameevents
+db: deps ## start the private PostgreSQL in var/pg (port PG_PORT) with database gameevents and its roles
 	@$(PGCLUSTER) start $(PG_DIR) $(PG_PORT) >/dev/null
 	@$(PGCLUSTER) createdb $(PG_DIR) $(DB_NAME)
 
@@ -68,7 +72,7 @@ run: load ## load, then serve the stats API on HTTP_PORT (8086) in the foregroun
 	@echo "  curl -s localhost:$(HTTP_PORT)/healthz"
 	@echo "  curl -s localhost:$(HTTP_PORT)/v1/game/stats"
 	@echo "  curl -s 'localhost:$(HTTP_PORT)/v1/game/stats?group_by=country'"
-	build/server/evserve --db "$(DATABASE_URL)" --port $(HTTP_PORT)
+	build/server/evserve --db "$(READER_URL)" --port $(HTTP_PORT)
 
 bench-load: build ## evload on 10M generated events beside the COPY floor (scripts/bench-load)
 	@scripts/bench-load

@@ -95,7 +95,7 @@ TEST_CASE("readers during a reload see one whole generation") {
   // One reader with plain queries, one with a prepared statement (as evserve does).
   for (int prepared = 0; prepared < 2; ++prepared) {
     readers.emplace_back([&, prepared] {
-      auto conn = db.connect();
+      auto conn = db.connect_reader();  // as evserve reads: the read-only role
       if (prepared) conn.prepare("snapshot", kSnapshotSql, 0);
       while (!stop) {
         try {

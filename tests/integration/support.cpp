@@ -14,6 +14,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "common/sql_files.hpp"
 #include "common/uuid.hpp"
 
 namespace ge::test {
@@ -24,6 +25,16 @@ std::string admin_url() {
   return url;
 }
 std::atomic<int> database_counter{0};
+
+// The same URI with another user: postgresql://postgres@host… → postgresql://ROLE@host….
+std::string as_role(const std::string& url, const std::string& role) {
+  const std::string scheme = "://";
+  const auto user_begin = url.find(scheme);
+  const auto at = url.find('@');
+  if (user_begin == std::string::npos || at == std::string::npos || at < user_begin)
+    throw std::runtime_error("GE_TEST_PG_URL must name its user (postgresql://USER@HOST:PORT/DB): " + url);
+  return url.substr(0, user_begin + scheme.size()) + role + url.substr(at);
+}
 }  // namespace
 
 TestDatabase::TestDatabase(const std::string& label) : admin_url_(admin_url()) {
@@ -32,7 +43,12 @@ TestDatabase::TestDatabase(const std::string& label) : admin_url_(admin_url()) {
   admin.exec("DROP DATABASE IF EXISTS " + db::quote_identifier(name_));
   admin.exec("CREATE DATABASE " + db::quote_identifier(name_));
   const auto slash = admin_url_.rfind('/');
-  url_ = admin_url_.substr(0, slash + 1) + name_;
+  superuser_url_ = admin_url_.substr(0, slash + 1) + name_;
+  db::Connection superuser(superuser_url_);
+  superuser.exec("SET client_min_messages = warning");
+  superuser.exec(std::string(sql_file("roles.sql")));
+  url_ = as_role(superuser_url_, "ev_loader");
+  reader_url_ = as_role(superuser_url_, "ev_reader");
 }
 
 TestDatabase::~TestDatabase() {

@@ -13,7 +13,9 @@
 
 namespace ge::test {
 
-// A fresh database on the test cluster (GE_TEST_PG_URL), dropped when the object dies.
+// A fresh database on the test cluster (GE_TEST_PG_URL), dropped when the object dies. It has the
+// product's roles (sql/roles.sql): url() connects as ev_loader, the role evload runs as in
+// production, and reader_url() as the read-only ev_reader, the role of evserve and analysts.
 class TestDatabase {
  public:
   explicit TestDatabase(const std::string& label);
@@ -21,7 +23,10 @@ class TestDatabase {
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
   const std::string& url() const noexcept { return url_; }
+  const std::string& reader_url() const noexcept { return reader_url_; }
+  const std::string& superuser_url() const noexcept { return superuser_url_; }
   db::Connection connect() const { return db::Connection(url_); }
+  db::Connection connect_reader() const { return db::Connection(reader_url_); }
   // The single value of a one-row, one-column query ("" for NULL).
   std::string scalar(const std::string& sql) const;
 
@@ -29,6 +34,8 @@ class TestDatabase {
   std::string admin_url_;
   std::string name_;
   std::string url_;
+  std::string reader_url_;
+  std::string superuser_url_;
 };
 
 struct ProcessResult {

@@ -9,6 +9,12 @@ e2e_fresh_database() {
   "$pgcluster" createdb "$cluster_dir" "$name"
 }
 
+# e2e_role_url URL ROLE: the same URI connecting as ROLE (the roles of sql/roles.sql, which
+# pgcluster createdb applies): evload runs as ev_loader, evserve as the read-only ev_reader.
+e2e_role_url() {
+  printf '%s\n' "$1" | sed "s|://[^@/]*@|://$2@|"
+}
+
 # e2e_start_evserve WORK_DIR EVSERVE DB_URL [EVSERVE OPTIONS…]: starts evserve on a free port of
 # 127.0.0.1 with its output in WORK_DIR/evserve.{out,err}; sets server_pid and port, or fails.
 e2e_start_evserve() {

@@ -27,10 +27,12 @@ cleanup() {
 trap cleanup EXIT
 
 db_url=$(e2e_fresh_database "$pgcluster" "$cluster_dir" "$db_name")
-load() { "$evload" load --events "$fixtures/$1/events.jsonl" --rates "$fixtures/$1/exchange_rates.jsonl" --db "$db_url" -q; }
+loader_url=$(e2e_role_url "$db_url" ev_loader)
+reader_url=$(e2e_role_url "$db_url" ev_reader)
+load() { "$evload" load --events "$fixtures/$1/events.jsonl" --rates "$fixtures/$1/exchange_rates.jsonl" --db "$loader_url" -q; }
 load tiny
 
-e2e_start_evserve "$work" "$evserve" "$db_url" --threads 2 --pool-size 4
+e2e_start_evserve "$work" "$evserve" "$reader_url" --threads 2 --pool-size 4
 
 # Traffic on the figures that change between the two fixtures, for the whole reload sequence.
 for path in "/v1/game/stats" "/v1/game/stats?group_by=country&date=2010-05-09"; do

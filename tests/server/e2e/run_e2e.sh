@@ -45,19 +45,21 @@ trap cleanup EXIT
 
 # A fresh database per run: drop the previous one if any.
 db_url=$(e2e_fresh_database "$pgcluster" "$cluster_dir" "$db_name")
+loader_url=$(e2e_role_url "$db_url" ev_loader)
+reader_url=$(e2e_role_url "$db_url" ev_reader)
 echo "run_e2e: database $db_url"
 
 if [[ -n $evload ]]; then
   echo "run_e2e: evload load $fixture"
-  "$evload" load --events "$fixture/events.jsonl" --rates "$fixture/exchange_rates.jsonl" --db "$db_url" \
+  "$evload" load --events "$fixture/events.jsonl" --rates "$fixture/exchange_rates.jsonl" --db "$loader_url" \
     >"$work/evload.out" 2>&1 || { cat "$work/evload.out" >&2; echo "run_e2e: evload failed" >&2; exit 1; }
 else
   echo "run_e2e: building ev_live from $serving_sql"
   psql -X -q -v ON_ERROR_STOP=1 -v tables_sql="$sql_dir/g10_tables.sql" -v indexes_sql="$sql_dir/g20_indexes.sql" \
-    -d "$db_url" -f "$serving_sql" >/dev/null 2>"$work/psql.err" || { cat "$work/psql.err" >&2; exit 1; }
+    -d "$loader_url" -f "$serving_sql" >/dev/null 2>"$work/psql.err" || { cat "$work/psql.err" >&2; exit 1; }
 fi
 
-e2e_start_evserve "$work" "$evserve" "$db_url" --threads 2 --pool-size 4 || exit 1
+e2e_start_evserve "$work" "$evserve" "$reader_url" --threads 2 --pool-size 4 || exit 1
 echo "run_e2e: evserve on port $port"
 
 status=0

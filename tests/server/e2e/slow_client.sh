@@ -24,9 +24,11 @@ cleanup() {
 trap cleanup EXIT
 
 db_url=$(e2e_fresh_database "$pgcluster" "$cluster_dir" "$db_name")
-"$evload" load --events "$fixtures/tiny/events.jsonl" --rates "$fixtures/tiny/exchange_rates.jsonl" --db "$db_url" -q
+loader_url=$(e2e_role_url "$db_url" ev_loader)
+reader_url=$(e2e_role_url "$db_url" ev_reader)
+"$evload" load --events "$fixtures/tiny/events.jsonl" --rates "$fixtures/tiny/exchange_rates.jsonl" --db "$loader_url" -q
 
-e2e_start_evserve "$work" "$evserve" "$db_url" --read-timeout-ms 1000
+e2e_start_evserve "$work" "$evserve" "$reader_url" --read-timeout-ms 1000
 
 python3 - "$port" <<'PY'
 import socket, sys, time, urllib.request

@@ -1,0 +1,66 @@
+// The roles of sql/roles.sql: evload needs no more than ev_loader, and ev_reader — the role of
+// evserve — reads every generation a load makes and can change nothing.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "support.hpp"
+
+using namespace ge::test;
+
+namespace {
+
+// The SQLSTATE a statement fails with, or "" when it succeeds.
+std::string failure_of(ge::db::Connection& conn, const std::string& sql) {
+  try {
+    conn.exec(sql);
+    return "";
+  } catch (const ge::db::Error& e) {
+    return e.sqlstate();
+  }
+}
+
+constexpr const char* kReadOnlyTransaction = "25006";
+constexpr const char* kInsufficientPrivilege = "42501";
+
+}  // namespace
+
+TEST_CASE("the reader role reads every generation and cannot write") {
+  TestDatabase db("roles");
+  const auto tiny = fixtures_dir() / "tiny";
+  const auto rates = (tiny / "exchange_rates.jsonl").string();
+  const auto expected_users = std::to_string(read_json(tiny / "report.json").at("users").as_int64());
+
+  // Two loads as ev_loader: the second renames and drops what the first made, so the loader owns
+  // everything it needs without being a superuser.
+  for (int load = 0; load < 2; ++load) {
+    const auto result = run_evload({"load", "--events", (tiny / "events.jsonl").string(), "--rates", rates, "--db", db.url(), "-q"});
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+  }
+  REQUIRE(db.scalar("SELECT rolsuper::text FROM pg_roles WHERE rolname = current_user") == "false");
+
+  auto reader = db.connect_reader();
+  SECTION("reads the live generation, made after the roles were granted, and the load reports") {
+    REQUIRE(std::string(reader.exec("SELECT count(*) FROM ev_live.users").value(0, 0)) == expected_users);
+    REQUIRE(std::string(reader.exec("SELECT count(*) FROM ev_live.game_totals").value(0, 0)) != "0");
+    REQUIRE(std::string(reader.exec("SELECT count(*) FROM evmeta.load_runs WHERE status = 'succeeded'").value(0, 0)) == "2");
+  }
+  SECTION("its sessions are read-only by default") {
+    REQUIRE(failure_of(reader, "INSERT INTO ev_live.users SELECT * FROM ev_live.users LIMIT 1") == kReadOnlyTransaction);
+    REQUIRE(failure_of(reader, "CREATE TABLE ev_live.intruder (x int)") == kReadOnlyTransaction);
+  }
+  SECTION("and lack the privileges even in a read-write transaction") {
+    reader.exec("SET default_transaction_read_only = off");
+    REQUIRE(failure_of(reader, "INSERT INTO ev_live.users SELECT * FROM ev_live.users LIMIT 1") == kInsufficientPrivilege);
+    REQUIRE(failure_of(reader, "UPDATE ev_live.game_totals SET users = 0") == kInsufficientPrivilege);
+    REQUIRE(failure_of(reader, "DELETE FROM evmeta.load_runs") == kInsufficientPrivilege);
+    REQUIRE(failure_of(reader, "TRUNCATE ev_live.sessions") == kInsufficientPrivilege);
+    REQUIRE(failure_of(reader, "DROP TABLE ev_live.transactions") == kInsufficientPrivilege);
+    REQUIRE(failure_of(reader, "ALTER SCHEMA ev_live RENAME TO ev_mine") == kInsufficientPrivilege);
+    REQUIRE(failure_of(reader, "CREATE TABLE ev_live.intruder (x int)") == kInsufficientPrivilege);
+    REQUIRE(failure_of(reader, "CREATE TABLE public.intruder (x int)") == kInsufficientPrivilege);
+    REQUIRE(failure_of(reader, "CREATE SCHEMA intruder") == kInsufficientPrivilege);
+    REQUIRE(std::string(reader.exec("SELECT count(*) FROM ev_live.users").value(0, 0)) == expected_users);
+  }
+}
