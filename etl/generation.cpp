@@ -11,7 +11,8 @@
 
 namespace ge {
 namespace {
-// pg_advisory_lock key: "evload" in ASCII.
+// pg_advisory_lock key of every load into a database: a fixed, project-wide number (docs name it
+// so operators can find the holder in pg_locks); never change it, or old and new evloads overlap.
 constexpr const char* kLoadLockKey = "111533575693156";
 
 std::vector<std::string> statements_of(std::string_view script) {
@@ -166,6 +167,7 @@ void Generation::fail(const std::string& error, const std::string& report_json) 
   if (run_id_ == 0) return;
   try {
     db::Connection conn(conninfo_);
+    conn.exec("SET client_min_messages = warning");  // DROP … CASCADE notices would fill cron mail
     conn.exec_params(
         "UPDATE evmeta.load_runs SET status = 'failed', finished_at = now(), error = $1, report = $2::jsonb "
         "WHERE run_id = $3 AND status = 'running'",
