@@ -166,6 +166,7 @@ void Generation::fail(const std::string& error, const std::string& report_json) 
   if (run_id_ == 0) return;
   try {
     db::Connection conn(conninfo_);
+    conn.exec("SET client_min_messages = warning");  // no NOTICE of the cascade amid the error message
     conn.exec_params(
         "UPDATE evmeta.load_runs SET status = 'failed', finished_at = now(), error = $1, report = $2::jsonb "
         "WHERE run_id = $3 AND status = 'running'",
