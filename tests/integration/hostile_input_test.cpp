@@ -302,6 +302,17 @@ TEST_CASE("hostile input: a missing events file") {
   }
 }
 
+TEST_CASE("hostile input: --rejects with the events on standard input") {
+  HostileLoad load("hstdin");
+  // The rejects are a second pass over the file; reopening "-" would read a file of that name.
+  const auto run = run_evload_measured(load.args("-", "stdin"));
+  INFO(run.output);
+  REQUIRE(run.signal == 0);
+  CHECK(run.exit_code == 2);  // a usage error, before anything is read
+  CHECK_THAT(run.output, Catch::Contains("standard input cannot be read twice"));
+  CHECK_FALSE(std::filesystem::exists(load.dir() / "stdin.rejects"));
+}
+
 TEST_CASE("hostile input: malformed rates files") {
   HostileLoad load("hrates");
   const std::string live_run = load.db().scalar("SELECT run_id FROM ev_live.dataset");
