@@ -125,8 +125,8 @@ TEST_CASE("fault: kill -9 at random points of ten loads") {
     std::map<std::string, double> phase_seconds;
   };
   Input inputs[2] = {{dir / "a.jsonl", {}, {}}, {dir / "b.jsonl", {}, {}}};
-  write_synthetic_events(inputs[0].events, 16000, 1000000);
-  write_synthetic_events(inputs[1].events, 12000, 3000000);
+  write_synthetic_events(inputs[0].events, 10000, 1000000);
+  write_synthetic_events(inputs[1].events, 7000, 3000000);
   for (auto& input : inputs) {  // reference runs: the content of each, and how long its phases take
     auto args = load_args(input.events, db.url());
     args.insert(args.end(), {"--report", (dir / "reference.json").string()});
