@@ -33,7 +33,10 @@ class OutputFile {
   }
   void write(std::string_view text) { write(text.data(), text.size()); }
   void close() {
-    const bool flushed = std::fflush(file_) == 0 && ::fsync(fileno(file_)) == 0;
+    // EINVAL/EROFS from fsync: a device or pipe (/dev/stdout) that has nothing to synchronise,
+    // which is no failure to write.
+    const bool flushed =
+        std::fflush(file_) == 0 && (::fsync(fileno(file_)) == 0 || errno == EINVAL || errno == EROFS);
     const int saved = errno;
     const bool closed = std::fclose(file_) == 0;
     file_ = nullptr;
@@ -47,7 +50,7 @@ class OutputFile {
 
  private:
   [[noreturn]] void fail() {
-    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno) + " (the rejects files are removed)");
+    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno) + " (partial rejects files are removed)");
   }
   // Only a regular file is removed: a symlink, a device (/dev/stdout) or a FIFO the caller
   // named is theirs, and holds no partial file of ours.

@@ -279,6 +279,19 @@ TEST_CASE("fault: a full disk for the rejects file") {
     std::filesystem::create_symlink("/dev/full", dir / "rejects.jsonl.reasons.csv");
     full_disk_load(rejects, dir / "rejects.jsonl.reasons.csv");
   }
+  SECTION("a device with nothing to fsync is no full disk") {
+    // /dev/null under both files (not PATH.reasons.csv created in /dev): fsync says EINVAL.
+    const auto rejects = dir / "rejects.jsonl";
+    std::filesystem::create_symlink("/dev/null", rejects);
+    std::filesystem::create_symlink("/dev/null", dir / "rejects.jsonl.reasons.csv");
+    auto args = load_args(events, db.url());
+    args.insert(args.end(), {"--rejects", rejects.string()});
+    const auto run = run_evload_measured(args);
+    INFO(run.output);
+    REQUIRE(run.exit_code == 0);
+    REQUIRE(live_digest(db.url()).run_id != before.run_id);
+    REQUIRE(std::filesystem::is_symlink(rejects));
+  }
   SECTION("a 64 KiB tmpfs that fills up mid-write") {
     SmallTmpfs disk(dir / "small-disk");
     if (!disk.error().empty()) {
