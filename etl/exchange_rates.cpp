@@ -1,7 +1,6 @@
 #include "etl/exchange_rates.hpp"
 
 #include <fstream>
-#include <sstream>
 
 #include <simdjson.h>
 
@@ -55,10 +54,16 @@ CurrencyRate parse_rate_line(std::string_view line) {
 ExchangeRates ExchangeRates::load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw RatesError("cannot open exchange-rate file " + path);
-  std::ostringstream content;
-  content << in.rdbuf();
+  // Never more than the limit in memory, whatever the file is (one endless line, a device).
+  std::string content(kMaxFileBytes + 1, '\0');
+  in.read(content.data(), static_cast<std::streamsize>(content.size()));
   if (in.bad()) throw RatesError("cannot read exchange-rate file " + path);
-  return parse(content.str(), path);
+  content.resize(static_cast<std::size_t>(in.gcount()));
+  if (content.size() > kMaxFileBytes) {
+    throw RatesError("exchange-rate file " + path + " is larger than " + std::to_string(kMaxFileBytes >> 20) +
+                     " MiB: not a list of at most 255 currencies");
+  }
+  return parse(content, path);
 }
 
 ExchangeRates ExchangeRates::parse(std::string_view content, const std::string& source_name) {

@@ -24,6 +24,8 @@ struct CurrencyRate {
 class ExchangeRates {
  public:
   static constexpr std::size_t kMaxCurrencies = 255;
+  // 255 short lines take a few KiB; a bigger file is refused before it is held in memory.
+  static constexpr std::size_t kMaxFileBytes = 1u << 20;
   // Throws RatesError naming the file and line of the first problem.
   static ExchangeRates load(const std::string& path);
   static ExchangeRates parse(std::string_view content, const std::string& source_name);

@@ -57,7 +57,9 @@ LineReader::LineReader(const std::string& path, ByteRange range, std::size_t max
 }
 
 std::uint64_t next_line_start(const std::string& path, std::uint64_t from) {
-  LineReader reader(path, LineReader::ByteRange{from, UINT64_MAX}, LineReader::kDefaultMaxLineBytes, 1u << 16);
+  // A limit of one small buffer: a long line from `from` on is skipped, never held.
+  constexpr std::size_t kScanBytes = 1u << 16;
+  LineReader reader(path, LineReader::ByteRange{from, UINT64_MAX}, kScanBytes, kScanBytes);
   Line line;
   if (!reader.next(line)) return from;
   return from + reader.bytes_consumed();
@@ -80,8 +82,12 @@ bool LineReader::fill() {
   if (end_ == capacity) {
     compact();
     if (end_ == capacity) {
-      // One line fills the whole buffer: grow (up to the line limit, checked by the caller).
-      buffer_.resize(capacity * 2 + simdjson::SIMDJSON_PADDING);
+      // One line fills the whole buffer (the caller has checked it is not over the limit yet):
+      // grow, but never past max_line_ + 1 bytes, the most it takes to see that a line is too
+      // long. Doubling to 2 × max_line_ would hold twice the limit of an endless line.
+      std::size_t grown = capacity * 2;
+      if (grown >= max_line_) grown = max_line_ + 1;
+      buffer_.resize(grown + simdjson::SIMDJSON_PADDING);
     }
   }
   if (remaining_ == 0) {

@@ -1,6 +1,7 @@
 #pragma once
 // Streams a file line by line in bounded buffers (SPEC §1.1 line rules), never holding more
-// than one line plus one buffer in memory. Each line handed out is followed by at least
+// than max(one buffer, max_line_bytes + 1) bytes in memory, however long a line is (while the
+// buffer grows, the old one is briefly held too). Each line handed out is followed by at least
 // simdjson::SIMDJSON_PADDING readable bytes, so the parser can read it in place.
 #include <cstdint>
 #include <string>
@@ -40,6 +41,8 @@ class LineReader {
   std::uint64_t bytes_consumed() const noexcept { return consumed_; }
   // Size of the file when it is a regular file, 0 otherwise (a pipe).
   std::uint64_t file_size() const noexcept { return file_size_; }
+  // Bytes of the line buffer: at most max(chunk, max_line_bytes + 1) + simdjson's padding.
+  std::size_t buffer_bytes() const noexcept { return buffer_.size(); }
 
  private:
   bool fill();  // reads more bytes after end_; false at end of file

@@ -1,7 +1,9 @@
 #include "etl/load_command.hpp"
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <thread>
 #include <cstdio>
@@ -183,7 +185,8 @@ void emit_report(const LoadOptions& options, const LoadReport& report, std::stri
   if (options.report_path && !json_on_stdout) {
     std::ofstream out(*options.report_path, std::ios::binary | std::ios::trunc);
     out << json << '\n';
-    if (!out.flush()) throw InputError("cannot write report " + *options.report_path);
+    out.close();  // flushes; a full disk shows here, not in a destructor that cannot say so
+    if (!out) throw InputError("cannot write report " + *options.report_path + ": " + std::strerror(errno));
   }
   std::ostream& human = json_on_stdout ? std::cerr : std::cout;
   if (!options.quiet) human << summary_table(report);
@@ -211,6 +214,7 @@ ExitCode run(const LoadOptions& options, bool load) {
   report.mode = load ? "load" : "check";
   report.events_path = options.events_path;
   std::unique_ptr<Generation> generation;
+  bool swapped = false;
   try {
     // The rates file first: a bad one stops the run before the database is touched.
     const ExchangeRates rates = ExchangeRates::load(options.rates_path);
@@ -272,6 +276,7 @@ ExitCode run(const LoadOptions& options, bool load) {
       phases.run("index", [&] { generation->build_indexes(options.index_jobs); });
       finish_report(report, store, *builder, started);
       phases.run("swap", [&] { generation->swap(boost::json::serialize(to_json(report))); });
+      swapped = true;
       finish_report(report, store, *builder, started);
       try {  // bookkeeping after the swap: the new data is live whatever happens here
         generation->update_report(boost::json::serialize(to_json(report)));
@@ -286,8 +291,14 @@ ExitCode run(const LoadOptions& options, bool load) {
     print_error(e.what());
     return ExitCode::bad_input;
   } catch (const InputError& e) {
-    if (generation) generation->fail(e.what(), "{}");
-    print_error(e.what());
+    if (swapped) {  // only the report file is left to write after the swap
+      print_error(std::string(e.what()) + "\nthe load itself succeeded: the new data is live");
+    } else if (generation) {
+      generation->fail(e.what(), "{}");
+      print_error(std::string(e.what()) + "\nnothing was loaded: the previous data (if any) is still live and unchanged");
+    } else {
+      print_error(e.what());
+    }
     return ExitCode::bad_input;
   } catch (const LockBusy& e) {
     print_error(e.what());

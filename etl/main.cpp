@@ -91,6 +91,12 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : static_cast<int>(ge::ExitCode::usage);
   }
   if (no_wait) options.wait_lock = false;
+  // The rejects are copied in a second pass over the events file, which standard input cannot
+  // give; reopening "-" would copy the lines of whatever file has that name.
+  if (options.rejects_path && options.events_path == "-") {
+    std::cerr << "evload: error: --rejects needs --events to name a file: standard input cannot be read twice\n";
+    return static_cast<int>(ge::ExitCode::usage);
+  }
   static const std::map<std::string, ge::ProgressMode> kModes{
       {"auto", ge::ProgressMode::automatic}, {"always", ge::ProgressMode::always}, {"never", ge::ProgressMode::never}};
   options.progress = kModes.at(progress);

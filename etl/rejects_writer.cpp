@@ -1,6 +1,7 @@
 #include "etl/rejects_writer.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,23 +13,30 @@
 
 namespace ge {
 namespace {
+// An output file that is either written whole and kept, or removed: a rejects file cut short by
+// a full disk would read as a complete list of fewer rejects.
 class OutputFile {
  public:
   explicit OutputFile(std::string path) : path_(std::move(path)), file_(std::fopen(path_.c_str(), "wb")) {
     if (!file_) throw std::runtime_error("cannot create " + path_ + ": " + std::strerror(errno));
-    std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
+    // A buffer of our own: glibc's setvbuf ignores the size when given no buffer.
+    std::setvbuf(file_, buffer_.data(), _IOFBF, buffer_.size());
   }
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
   ~OutputFile() {
     if (file_) std::fclose(file_);
+    if (!complete_) remove_partial();
   }
   void write(const char* data, std::size_t size) {
     if (size > 0 && std::fwrite(data, 1, size, file_) != size) fail();
   }
   void write(std::string_view text) { write(text.data(), text.size()); }
   void close() {
-    const bool flushed = std::fflush(file_) == 0 && ::fsync(fileno(file_)) == 0;
+    // EINVAL/EROFS from fsync: a device or pipe (/dev/stdout) that has nothing to synchronise,
+    // which is no failure to write.
+    const bool flushed =
+        std::fflush(file_) == 0 && (::fsync(fileno(file_)) == 0 || errno == EINVAL || errno == EROFS);
     const int saved = errno;
     const bool closed = std::fclose(file_) == 0;
     file_ = nullptr;
@@ -37,11 +45,23 @@ class OutputFile {
       fail();
     }
   }
+  // The file stays: called once every file of the set is closed without error.
+  void keep() noexcept { complete_ = true; }
 
  private:
-  [[noreturn]] void fail() { throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno)); }
+  [[noreturn]] void fail() {
+    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno) + " (partial rejects files are removed)");
+  }
+  // Only a regular file is removed: a symlink, a device (/dev/stdout) or a FIFO the caller
+  // named is theirs, and holds no partial file of ours.
+  void remove_partial() const noexcept {
+    struct stat info {};
+    if (::lstat(path_.c_str(), &info) == 0 && S_ISREG(info.st_mode)) ::unlink(path_.c_str());
+  }
   std::string path_;
+  std::vector<char> buffer_ = std::vector<char>(1u << 20);  // outlives file_: closed in the destructor body
   std::FILE* file_;
+  bool complete_ = false;
 };
 }  // namespace
 
@@ -108,6 +128,8 @@ RejectsWritten write_rejects(const std::string& events_path, std::vector<RejectR
   }
   lines.close();
   reasons.close();
+  lines.keep();
+  reasons.keep();
   return written;
 }
 

@@ -248,3 +248,31 @@ TEST_CASE("an oversized line is skipped without being held in memory") {
   CHECK_FALSE(reader.next(line));
   CHECK(reader.bytes_consumed() == 6 + kPiece * kPieces + 6);
 }
+
+TEST_CASE("the line buffer never grows past max_line_bytes + 1, whatever the line") {
+  ge_test::TempDir dir;
+  const std::string path = dir.file("endless.jsonl");
+  constexpr std::size_t kMaxLine = 300000;  // not a power of two times the chunk
+  constexpr std::size_t kChunk = 4096;
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << std::string(kMaxLine, 'a') << "\n" << std::string(5 * kMaxLine, 'b');  // the last has no newline
+  }
+  ge::LineReader reader(path, kMaxLine, kChunk);
+  ge::Line line;
+  REQUIRE(reader.next(line));
+  CHECK_FALSE(line.oversized);  // exactly the limit is allowed
+  CHECK(line.text.size() == kMaxLine);
+  REQUIRE(reader.next(line));
+  CHECK(line.oversized);
+  CHECK_FALSE(reader.next(line));
+  CHECK(reader.buffer_bytes() <= kMaxLine + 1 + simdjson::SIMDJSON_PADDING);
+  CHECK(reader.bytes_consumed() == 6 * kMaxLine + 1);
+}
+
+TEST_CASE("next_line_start steps over a line longer than its scan buffer") {
+  ge_test::TempDir dir;
+  const auto path = dir.write("e.jsonl", "x\n" + std::string(10u << 20, 'y') + "\nz\n");
+  CHECK(ge::next_line_start(path, 2) == 2 + (10u << 20) + 1);
+  CHECK(ge::next_line_start(path, 3) == 2 + (10u << 20) + 1);
+}
