@@ -55,7 +55,10 @@ NumberToken scan_number(std::string_view s, std::size_t i) {
     t.has_exponent = true;
   }
   t.end = i;
-  t.valid = true;
+  // A JSON number ends at a delimiter. "5e-935e-9…" is no number: rewriting its prefix would
+  // splice a stand-in onto the rest ("0.0e-9…") and make a new token out of the pieces.
+  t.valid = i == s.size() || s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n' || s[i] == ',' ||
+            s[i] == ']' || s[i] == '}';
   return t;
 }
 
@@ -70,10 +73,13 @@ std::optional<std::string_view> stand_in(const NumberToken& t) {
     return t.negative ? std::string_view("-9223372036854775808") : std::string_view("18446744073709551615");
   }
   // A float: its magnitude decides. Large → ±1e300, vanishing → 0.0; everything else stays.
+  // magnitude is the number of integer digits the value has: it is below 10^magnitude. Up to 308
+  // digits a double holds it (DBL_MAX ≈ 1.8e308); the stand-in 1e300 (301 digits) must itself
+  // stay below the cut, or a rewritten line would still hold "out-of-range" numbers.
   const long long magnitude = static_cast<long long>(t.integer_digits) +
                               (t.exponent_negative ? -static_cast<long long>(t.exponent_value)
                                                    : static_cast<long long>(t.exponent_value));
-  if (magnitude > 300) return t.negative ? std::string_view("-1e300") : std::string_view("1e300");
+  if (magnitude > 308) return t.negative ? std::string_view("-1e300") : std::string_view("1e300");
   if (magnitude < -300) return std::string_view("0.0");
   return std::nullopt;
 }

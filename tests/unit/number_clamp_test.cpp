@@ -19,6 +19,27 @@ TEST_CASE("out-of-range numbers get stand-ins of the same kind, strings are unto
         R"({"s": "x\"99999999999999999999", "a": 18446744073709551615})");
 }
 
+TEST_CASE("the stand-ins and every double in range are left alone: a rewrite is final") {
+  // Found by fuzz_event_line: 1e300 itself was rewritten (to 1e300), so a clamped line still
+  // "held" out-of-range numbers. Doubles reach 1.8e308; the cut is at 309 integer digits.
+  for (const char* line : {R"({"a": 1e300})", R"({"a": -1e300})", R"({"a": 0.0})", R"({"a": 1.7e308})",
+                           R"({"a": 18446744073709551615})", R"({"a": -9223372036854775808})"}) {
+    INFO(line);
+    CHECK_FALSE(clamp_out_of_range_numbers(line));
+  }
+  CHECK(*clamp_out_of_range_numbers(R"({"a": 1e309})") == R"({"a": 1e300})");
+  CHECK(*clamp_out_of_range_numbers(R"({"a": 12.5e308})") == R"({"a": 1e300})");
+}
+
+TEST_CASE("only whole number tokens are rewritten, never the prefix of a longer run") {
+  // Found by fuzz_event_line: "5e-935e-93456789012345679" became "0.0e-93456789012345679",
+  // a new token built from the stand-in and the rest of the run.
+  CHECK_FALSE(clamp_out_of_range_numbers("[5e-935e-93456789012345679]"));
+  CHECK_FALSE(clamp_out_of_range_numbers("[1e999x, 99999999999999999999.]"));
+  CHECK(*clamp_out_of_range_numbers("[1e999,1e999]\t") == "[1e300,1e300]\t");
+  CHECK(*clamp_out_of_range_numbers("1e999") == "1e300");
+}
+
 TEST_CASE("the parser judges out-of-range numbers by their field, as the SPEC does") {
   const auto rates = ge::ExchangeRates::parse(R"({"currency": "USD", "rate_to_usd": "1"})", "rates");
   ge::EventParser parser(rates);
