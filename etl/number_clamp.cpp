@@ -17,8 +17,13 @@ struct NumberToken {
   std::size_t exponent_value = 0;   // saturates
 };
 
+// Where a JSON value may start or end: whitespace and the structural characters around values.
+bool starts_after(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':' || c == ',' || c == '['; }
+bool ends_before(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ']' || c == '}'; }
+
 NumberToken scan_number(std::string_view s, std::size_t i) {
   NumberToken t;
+  const std::size_t start = i;
   if (i < s.size() && s[i] == '-') {
     t.negative = true;
     ++i;
@@ -55,10 +60,10 @@ NumberToken scan_number(std::string_view s, std::size_t i) {
     t.has_exponent = true;
   }
   t.end = i;
-  // A JSON number ends at a delimiter. "5e-935e-9…" is no number: rewriting its prefix would
-  // splice a stand-in onto the rest ("0.0e-9…") and make a new token out of the pieces.
-  t.valid = i == s.size() || s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n' || s[i] == ',' ||
-            s[i] == ']' || s[i] == '}';
+  // A JSON number stands between delimiters. Part of a longer run is no number, and rewriting it
+  // would splice the stand-in onto its neighbours into a new token: "5e-935e-9…" became
+  // "0.0e-9…", and "-123456-89…5e-99999" became the valid "-1234560.0" (both found by fuzzing).
+  t.valid = (start == 0 || starts_after(s[start - 1])) && (i == s.size() || ends_before(s[i]));
   return t;
 }
 
