@@ -44,7 +44,8 @@ void check_against_line(const CurrencyRate& rate, std::string_view line) {
   std::string_view currency;
   check(!root["currency"].get_string().get(currency), "a loaded line has a string currency");
   check(currency == rate.code, "the loaded code is the line's first \"currency\"");
-  const simdjson::dom::element value = root["rate_to_usd"].value_unsafe();
+  simdjson::dom::element value;
+  check(!root["rate_to_usd"].get(value), "a loaded line has a rate_to_usd");
   if (value.is_string()) {
     const auto text = Decimal::parse(value.get_string().value_unsafe());
     check(text && *text == rate.rate_to_usd, "a string rate is loaded exactly");
