@@ -13,6 +13,7 @@ DB_NAME    ?= gameevents
 HTTP_PORT  ?= 8086
 TEST_PG_PORT ?= 55433
 ASAN_PG_PORT ?= 55434
+FUZZ_SECONDS ?= 600
 EVENTS     ?= data/events.jsonl
 RATES      ?= data/exchange_rates.jsonl
 PGCLUSTER  := $(CURDIR)/scripts/pgcluster
@@ -33,7 +34,7 @@ endif
 # Configure with Ninja, unless the build directory already has another generator.
 configure = cmake -S . -B $(1) $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja) $(2) $(CMAKE_ARGS)
 
-.PHONY: help deps build test test-asan db stop load run bench-load bench-serve clean
+.PHONY: help deps build test test-asan fuzz db stop load run bench-load bench-serve clean
 
 help: ## list the targets
 	@echo "usage: make TARGET [DATABASE_URL=postgresql://...] [PG_PORT=$(PG_PORT)]"
@@ -54,6 +55,9 @@ test-asan: deps ## build into build-asan/ with ASan+UBSan (Debug), then run ever
 	@cmake --build build-asan -j$(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir build-asan --output-on-failure -j$(CTEST_JOBS)
+
+fuzz: deps ## libFuzzer (clang-14, ASan+UBSan, build-fuzz/): each target FUZZ_SECONDS (600) from its seeds (scripts/fuzz)
+	@scripts/fuzz --seconds $(FUZZ_SECONDS)
 
 db: deps ## start the private PostgreSQL in var/pg (port PG_PORT) with database gameevents and its roles
 	@$(PGCLUSTER) start $(PG_DIR) $(PG_PORT) >/dev/null
@@ -81,4 +85,4 @@ bench-serve: build ## wrk against evserve beside pgbench -S on the bench-load da
 	@scripts/bench-serve
 
 clean: ## remove the build directories (var/ and its database stay)
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

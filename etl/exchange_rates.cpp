@@ -14,6 +14,23 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+// The raw JSON text of the first top-level field whose key, unescaped, is `key`: the field the
+// DOM's root[key] reads. (On-Demand's doc[key] compares raw keys: with "rate\u005fto_usd": 1
+// before "rate_to_usd": 2 it would read the 2 while the DOM checked the 1; fuzz_exchange_rates' cross-check.)
+std::string_view first_raw_value(const simdjson::padded_string& line, std::string_view key) {
+  simdjson::ondemand::parser reader;
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object object;
+  if (reader.iterate(line).get(doc) || doc.get_object().get(object)) throw RatesError("cannot read the line");
+  for (auto field : object) {
+    std::string_view name;
+    simdjson::ondemand::value value;
+    if (field.unescaped_key().get(name) || field.value().get(value)) throw RatesError("cannot read the line");
+    if (name == key) return value.raw_json_token();
+  }
+  throw RatesError("\"" + std::string(key) + "\" missing");
+}
+
 CurrencyRate parse_rate_line(std::string_view line) {
   simdjson::padded_string padded(line);
   // The DOM parser validates the whole line; On-Demand then gives the rate's exact digits.
@@ -31,13 +48,7 @@ CurrencyRate parse_rate_line(std::string_view line) {
   if (rate_element.is_string()) {
     rate_text = rate_element.get_string().value_unsafe();
   } else if (rate_element.is_number()) {
-    simdjson::ondemand::parser reader;
-    simdjson::ondemand::document doc;
-    simdjson::ondemand::value value;
-    if (reader.iterate(padded).get(doc) || doc["rate_to_usd"].get(value)) {
-      throw RatesError("cannot read \"rate_to_usd\"");
-    }
-    rate_text = trim(value.raw_json_token());
+    rate_text = trim(first_raw_value(padded, "rate_to_usd"));
   } else {
     throw RatesError("\"rate_to_usd\" must be a string or a number");
   }

@@ -17,8 +17,13 @@ struct NumberToken {
   std::size_t exponent_value = 0;   // saturates
 };
 
+// Where a JSON value may start or end: whitespace and the structural characters around values.
+bool starts_after(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':' || c == ',' || c == '['; }
+bool ends_before(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ']' || c == '}'; }
+
 NumberToken scan_number(std::string_view s, std::size_t i) {
   NumberToken t;
+  const std::size_t start = i;
   if (i < s.size() && s[i] == '-') {
     t.negative = true;
     ++i;
@@ -55,7 +60,10 @@ NumberToken scan_number(std::string_view s, std::size_t i) {
     t.has_exponent = true;
   }
   t.end = i;
-  t.valid = true;
+  // A JSON number stands between delimiters. Part of a longer run is no number, and rewriting it
+  // would splice the stand-in onto its neighbours into a new token: "5e-935e-9…" became
+  // "0.0e-9…", and "-123456-89…5e-99999" became the valid "-1234560.0" (both found by fuzzing).
+  t.valid = (start == 0 || starts_after(s[start - 1])) && (i == s.size() || ends_before(s[i]));
   return t;
 }
 
@@ -70,10 +78,13 @@ std::optional<std::string_view> stand_in(const NumberToken& t) {
     return t.negative ? std::string_view("-9223372036854775808") : std::string_view("18446744073709551615");
   }
   // A float: its magnitude decides. Large → ±1e300, vanishing → 0.0; everything else stays.
+  // magnitude is the number of integer digits the value has: it is below 10^magnitude. Up to 308
+  // digits a double holds it (DBL_MAX ≈ 1.8e308); the stand-in 1e300 (301 digits) must itself
+  // stay below the cut, or a rewritten line would still hold "out-of-range" numbers.
   const long long magnitude = static_cast<long long>(t.integer_digits) +
                               (t.exponent_negative ? -static_cast<long long>(t.exponent_value)
                                                    : static_cast<long long>(t.exponent_value));
-  if (magnitude > 300) return t.negative ? std::string_view("-1e300") : std::string_view("1e300");
+  if (magnitude > 308) return t.negative ? std::string_view("-1e300") : std::string_view("1e300");
   if (magnitude < -300) return std::string_view("0.0");
   return std::nullopt;
 }

@@ -12,7 +12,8 @@
 namespace ge {
 
 // The line with its out-of-range numbers replaced, or nullopt when it has none to replace.
-// Strings are left alone; tokens that are not valid JSON numbers are left for the parser to refuse.
+// Strings are left alone; tokens that are not valid JSON numbers, or not delimited as JSON values
+// are (a run like "1e999e1"), are left for the parser to refuse. Rewriting is idempotent.
 std::optional<std::string> clamp_out_of_range_numbers(std::string_view line);
 
 }  // namespace ge

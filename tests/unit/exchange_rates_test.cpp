@@ -156,3 +156,18 @@ TEST_CASE("the shipped fixture rates load") {
   REQUIRE(rates.find("EUR"));
   CHECK(rates.at(*rates.find("EUR")).rate_to_usd == *ge::Decimal::parse("1.3"));
 }
+
+TEST_CASE("a repeated key: the first occurrence counts, escaped spellings included") {
+  // Caught by fuzz_exchange_rates' cross-check against the DOM: the digits were read from the
+  // first *raw* key "rate_to_usd", skipping an earlier "rate\u005fto_usd" the validation looked at.
+  auto rates = ExchangeRates::parse(R"({"currency": "USD", "rate\u005fto_usd": 1.5, "rate_to_usd": 2})", "r");
+  CHECK(rates.at(0).rate_to_usd.to_string() == "1.5");
+  rates = ExchangeRates::parse(R"({"currency": "USD", "rate_to_usd": 3, "rate_to_usd": 4})", "r");
+  CHECK(rates.at(0).rate_to_usd.to_string() == "3");
+  rates = ExchangeRates::parse(R"({"n": {"rate_to_usd": 5}, "curr\u0065ncy": "EUR", "rate_to_usd": 0.25})", "r");
+  CHECK(rates.at(0).code == "EUR");
+  CHECK(rates.at(0).rate_to_usd.to_string() == "0.25");
+  // A string first: the later number is never read.
+  CHECK_THAT(error_of(R"({"currency": "USD", "rate\u005fto_usd": "x", "rate_to_usd": 2})"),
+             Contains("\"rate_to_usd\" x is not a plain positive decimal"));
+}
