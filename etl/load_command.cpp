@@ -8,9 +8,14 @@
 #include <thread>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <memory>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/json/serialize.hpp>
 
@@ -155,6 +160,33 @@ std::uint64_t file_size_or_zero(const std::string& path) {
   return in ? static_cast<std::uint64_t>(in.tellg()) : 0;
 }
 
+// Inputs readable and outputs writable, checked before the database is touched: a typo in a path
+// must not cost a load's worth of work, nor leave a new generation live with its report unwritten.
+void check_paths(const LoadOptions& options) {
+  if (options.events_path != "-") {
+    struct stat info {};
+    if (::stat(options.events_path.c_str(), &info) != 0)
+      throw InputError("cannot read events file " + options.events_path + ": " + std::strerror(errno));
+    if (S_ISDIR(info.st_mode)) throw InputError("cannot read events file " + options.events_path + ": Is a directory");
+    if (::access(options.events_path.c_str(), R_OK) != 0)
+      throw InputError("cannot read events file " + options.events_path + ": " + std::strerror(errno));
+  }
+  auto require_writable = [](const std::string& path, const std::string& what) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0) {
+      if (S_ISDIR(info.st_mode)) throw InputError("cannot write " + what + " " + path + ": Is a directory");
+      if (::access(path.c_str(), W_OK) != 0) throw InputError("cannot write " + what + " " + path + ": " + std::strerror(errno));
+      return;
+    }
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    const std::string dir = parent.empty() ? "." : parent.string();
+    if (::access(dir.c_str(), W_OK | X_OK) != 0)
+      throw InputError("cannot write " + what + " " + path + ": " + std::strerror(errno));
+  };
+  if (options.report_path && *options.report_path != "-") require_writable(*options.report_path, "report");
+  if (options.rejects_path) require_writable(*options.rejects_path, "rejects file");
+}
+
 void finish_report(LoadReport& report, EventStore& store, const ModelBuilder& builder, Clock::time_point started) {
   report.model = builder.counts();
   report.revenue_usd = Decimal{builder.counts().revenue.units, builder.money_scale()};
@@ -208,9 +240,8 @@ void print_error(const std::string& message) { std::cerr << "evload: error: " <<
 
 UnixSeconds now_unix() { return static_cast<UnixSeconds>(std::time(nullptr)); }
 
-ExitCode run(const LoadOptions& options, bool load) {
+ExitCode run(const LoadOptions& options, bool load, LoadReport& report) {
   const auto started = Clock::now();
-  LoadReport report;
   report.mode = load ? "load" : "check";
   report.events_path = options.events_path;
   std::unique_ptr<Generation> generation;
@@ -218,6 +249,7 @@ ExitCode run(const LoadOptions& options, bool load) {
   try {
     // The rates file first: a bad one stops the run before the database is touched.
     const ExchangeRates rates = ExchangeRates::load(options.rates_path);
+    check_paths(options);
     Progress progress(options.quiet ? ProgressMode::never : options.progress, file_size_or_zero(options.events_path));
     PhaseClock phases(report, progress);
 
@@ -313,9 +345,37 @@ ExitCode run(const LoadOptions& options, bool load) {
     return ExitCode::internal_error;
   }
 }
+// A failed run prints a key=value line too (the successful and reject-limit runs print theirs with
+// the counts): cron mail and log scrapers then find one line per run, whatever happened.
+ExitCode run_and_summarise(const LoadOptions& options, bool load) {
+  const auto started = Clock::now();
+  LoadReport report;
+  const ExitCode code = run(options, load, report);
+  if (code != ExitCode::ok && code != ExitCode::reject_limit) {
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    std::cout << "evload status=" << exit_status_name(code) << " mode=" << report.mode;
+    if (report.run_id) std::cout << " run_id=" << *report.run_id;
+    std::cout << " exit=" << static_cast<int>(code) << " seconds=" << std::fixed << std::setprecision(3) << seconds
+              << std::endl;
+  }
+  return code;
+}
 }  // namespace
 
-ExitCode run_load(const LoadOptions& options) { return run(options, true); }
-ExitCode run_check(const LoadOptions& options) { return run(options, false); }
+std::string_view exit_status_name(ExitCode code) {
+  switch (code) {
+    case ExitCode::ok: return "ok";
+    case ExitCode::internal_error: return "internal_error";
+    case ExitCode::usage: return "usage";
+    case ExitCode::bad_input: return "bad_input";
+    case ExitCode::reject_limit: return "reject_limit";
+    case ExitCode::database: return "database_error";
+    case ExitCode::lock_busy: return "lock_busy";
+  }
+  return "unknown";
+}
+
+ExitCode run_load(const LoadOptions& options) { return run_and_summarise(options, true); }
+ExitCode run_check(const LoadOptions& options) { return run_and_summarise(options, false); }
 
 }  // namespace ge

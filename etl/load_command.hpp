@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "etl/line_reader.hpp"
 #include "etl/progress.hpp"
@@ -38,6 +39,9 @@ struct LoadOptions {
   int read_threads = 2;  // 1 or 2; files under 32 MiB are always read by one
   int keep_runs = 30;     // load_runs rows kept (the newest); 0 keeps all
 };
+
+// The status= word of the summary line for an exit code ("database_error" for 5, …).
+std::string_view exit_status_name(ExitCode code);
 
 // Returns the process exit code; prints the summary, report and errors as the options say.
 ExitCode run_load(const LoadOptions& options);

@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   const char* env_db = std::getenv("DATABASE_URL");
   if (env_db) options.database = env_db;
   load->add_option("--db", options.database,
-                   "libpq connection string or URI (default: $DATABASE_URL, else libpq's PG* defaults)");
+                   "libpq connection string or URI (default: $DATABASE_URL, else libpq's PG* defaults; connect timeout 10 s unless PGCONNECT_TIMEOUT or connect_timeout= says otherwise)");
   bool no_wait = false;
   load->add_flag("--no-wait", no_wait, "exit 6 at once if another evload is loading, instead of waiting");
   load->add_flag("--wait-lock", options.wait_lock, "wait for another running evload to finish (the default)");
@@ -101,6 +101,10 @@ int main(int argc, char** argv) {
       {"auto", ge::ProgressMode::automatic}, {"always", ge::ProgressMode::always}, {"never", ge::ProgressMode::never}};
   options.progress = kModes.at(progress);
 
+  // libpq waits for a connection forever by default: a cron job against an unreachable host would
+  // hang until the next one piles up behind its lock. 10 s unless the environment or the URI
+  // (connect_timeout=…) says otherwise.
+  ::setenv("PGCONNECT_TIMEOUT", "10", /*overwrite=*/0);
   const ge::ExitCode code = load->parsed() ? ge::run_load(options) : ge::run_check(options);
   return static_cast<int>(code);
 }

@@ -42,6 +42,17 @@ TEST_CASE("exit codes and failures leave the live data alone") {
         run_evload({"load", "--events", (dir / "absent.jsonl").string(), "--rates", rates, "--db", db.url()});
     REQUIRE(result.exit_code == 3);
     REQUIRE_THAT(result.output, Catch::Contains("absent.jsonl"));
+    REQUIRE_THAT(result.output, Catch::Contains("evload status=bad_input mode=load exit=3"));
+    live_unchanged();
+    // Found before the database is touched: no run recorded, no schema made.
+    REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs") == "1");
+  }
+  SECTION("unwritable report path: 3, found before any work") {
+    const auto result = run_evload({"load", "--events", (small / "events.jsonl").string(), "--rates", rates, "--db",
+                                    db.url(), "--report", (dir / "no-such-dir" / "report.json").string()});
+    REQUIRE(result.exit_code == 3);
+    REQUIRE_THAT(result.output, Catch::Contains("cannot write report") && Catch::Contains("no-such-dir"));
+    REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs") == "1");
     live_unchanged();
   }
   SECTION("reject limit: 4, nothing made live, the run recorded as failed") {
@@ -60,6 +71,7 @@ TEST_CASE("exit codes and failures leave the live data alone") {
                                     "postgresql://postgres@127.0.0.1:1/none?connect_timeout=2", "-q"});
     REQUIRE(result.exit_code == 5);
     REQUIRE_THAT(result.output, Catch::Contains("cannot connect"));
+    REQUIRE_THAT(result.output, Catch::Contains("evload status=database_error mode=load exit=5"));
   }
   SECTION("load lock held and --no-wait: 6") {
     auto holder = db.connect();
@@ -68,6 +80,7 @@ TEST_CASE("exit codes and failures leave the live data alone") {
                                     db.url(), "--no-wait", "-q"});
     REQUIRE(result.exit_code == 6);
     REQUIRE_THAT(result.output, Catch::Contains("another evload"));
+    REQUIRE_THAT(result.output, Catch::Contains("evload status=lock_busy mode=load exit=6"));  // no run: the lock comes first
     live_unchanged();
   }
 }
