@@ -77,7 +77,7 @@ void require_cleaned_up(const TestDatabase& db) {
 TEST_CASE("fault: PostgreSQL stopped mid-load") {
   PrivateCluster cluster;
   ScopedScratch dir("pgstop");
-  REQUIRE(run_evload(load_args(fixture_events("tiny"), cluster.url())).exit_code == 0);
+  REQUIRE(run_evload_measured(load_args(fixture_events("tiny"), cluster.url())).exit_code == 0);
   const LiveDigest before = live_digest(cluster.url());
 
   const auto big = dir / "big.jsonl";
@@ -107,7 +107,7 @@ TEST_CASE("fault: PostgreSQL stopped mid-load") {
   // the next load, which cleans up after it and succeeds.
   ge::db::Connection conn(cluster.url());
   REQUIRE(conn.exec("SELECT count(*) FROM evmeta.load_runs WHERE status = 'running'").value(0, 0) == "1");
-  REQUIRE(run_evload(load_args(fixture_events("small"), cluster.url())).exit_code == 0);
+  REQUIRE(run_evload_measured(load_args(fixture_events("small"), cluster.url())).exit_code == 0);
   REQUIRE(live_digest(cluster.url()).run_id != before.run_id);
   REQUIRE(conn.exec("SELECT count(*) FROM evmeta.load_runs WHERE status = 'running'").value(0, 0) == "0");
   REQUIRE(conn.exec("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_gen\\_%'").value(0, 0) == "0");
@@ -130,7 +130,7 @@ TEST_CASE("fault: kill -9 at random points of ten loads") {
   for (auto& input : inputs) {  // reference runs: the content of each, and how long its phases take
     auto args = load_args(input.events, db.url());
     args.insert(args.end(), {"--report", (dir / "reference.json").string()});
-    REQUIRE(run_evload(args).exit_code == 0);
+    REQUIRE(run_evload_measured(args).exit_code == 0);
     input.reference = live_digest(db.url());
     const auto report = read_json(dir / "reference.json");  // outlives the loop (a temporary would not)
     for (const auto& [phase, seconds] : report.at("phase_seconds").as_object()) {
@@ -195,7 +195,7 @@ TEST_CASE("fault: kill -9 at random points of ten loads") {
     if (killed->signal != SIGKILL) REQUIRE(killed->exit_code == 0);
 
     // The next normal run succeeds and leaves nothing behind.
-    const auto result = run_evload(load_args(input.events, db.url()));
+    const auto result = run_evload_measured(load_args(input.events, db.url()));
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
     live = live_digest(db.url());
@@ -236,7 +236,7 @@ class SmallTmpfs {
 TEST_CASE("fault: a full disk for the rejects file") {
   TestDatabase db("diskfull");
   ScopedScratch dir("diskfull");
-  REQUIRE(run_evload(load_args(fixture_events("tiny"), db.url())).exit_code == 0);
+  REQUIRE(run_evload_measured(load_args(fixture_events("tiny"), db.url())).exit_code == 0);
   const LiveDigest before = live_digest(db.url());
   // 2 % of the small fixture's lines are rejected, and 5,000 more malformed ones are appended:
   // about 600 KiB of rejects, more than the 64 KiB tmpfs below holds.
