@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -134,12 +135,35 @@ std::vector<boost::json::value> read_json_lines(const std::filesystem::path& pat
   return values;
 }
 
+namespace {
+// Every scratch directory of this process, removed when it exits (GE_KEEP_SCRATCH=1 keeps them
+// for a post-mortem): big synthetic files would otherwise pile up in /tmp run after run.
+class ScratchDirs {
+ public:
+  void add(const std::filesystem::path& dir) {
+    std::lock_guard lock(mutex_);
+    dirs_.push_back(dir);
+  }
+  ~ScratchDirs() {
+    if (const char* keep = std::getenv("GE_KEEP_SCRATCH"); keep && *keep == '1') return;
+    std::error_code ignored;
+    for (const auto& dir : dirs_) std::filesystem::remove_all(dir, ignored);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::filesystem::path> dirs_;
+};
+ScratchDirs scratch_dirs;
+}  // namespace
+
 std::filesystem::path scratch_dir(const std::string& label) {
   static std::atomic<int> counter{0};
   auto dir = std::filesystem::temp_directory_path() /
              ("ge-" + label + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  scratch_dirs.add(dir);
   return dir;
 }
 
