@@ -27,7 +27,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$pgcluster" start "$cluster" "$pg_port" --throwaway >/dev/null
+# The port may be taken by a neighbour's cluster on a shared machine: try the next ones.
+started=
+for try_port in $(seq "$pg_port" $((pg_port + 6))); do
+  if "$pgcluster" start "$cluster" "$try_port" --throwaway >/dev/null 2>"$work/pgcluster.err"; then
+    started=$try_port
+    break
+  fi
+  "$pgcluster" destroy "$cluster" >/dev/null 2>&1 || true
+done
+[[ -n $started ]] || { cat "$work/pgcluster.err" >&2; echo "db_restart.sh: no free port in $pg_port.." >&2; exit 1; }
 db_url=$("$pgcluster" createdb "$cluster" gameevents)
 "$evload" load --events "$fixture/events.jsonl" --rates "$fixture/exchange_rates.jsonl" --db "$db_url" -q
 python3 "$here/hostile/db_restart.py" --evserve "$evserve" --db-url "$db_url" --queries "$fixture/queries.jsonl" \
