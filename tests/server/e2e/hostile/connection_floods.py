@@ -209,7 +209,8 @@ def phase_slowloris(server):
         socks.append(s)
     start = time.monotonic()
     cut_at = {}
-    while len(cut_at) < len(socks) and time.monotonic() - start < SLOW_READ_TIMEOUT_MS / 1000 + 10:
+    give_up = SLOW_READ_TIMEOUT_MS / 1000 + 10 * scenario.SLOWDOWN
+    while len(cut_at) < len(socks) and time.monotonic() - start < give_up:
         for s in socks:
             if s in cut_at:
                 continue
@@ -229,7 +230,8 @@ def phase_slowloris(server):
     print(f"  {len(cut_at)} of {len(socks)} cut; the last after {latest:.2f} s" if latest else "  none cut", flush=True)
     check(len(cut_at) == len(socks), f"slowloris: {len(socks) - len(cut_at)} trickling clients were never cut")
     if latest is not None:
-        check(latest < SLOW_READ_TIMEOUT_MS / 1000 + 8, f"slowloris: the last was cut after {latest:.1f} s")
+        check(latest < SLOW_READ_TIMEOUT_MS / 1000 + 8 * scenario.SLOWDOWN,
+              f"slowloris: the last was cut after {latest:.1f} s")
 
 
 def phase_pipelined_flood(server):
@@ -250,7 +252,7 @@ def phase_pipelined_flood(server):
         outcome = None
         batch = request * per_send
         pending = memoryview(batch)
-        while time.monotonic() - start < SLOW_READ_TIMEOUT_MS / 1000 + 20:
+        while time.monotonic() - start < SLOW_READ_TIMEOUT_MS / 1000 + 20 * scenario.SLOWDOWN:
             try:
                 n = s.send(pending)
                 sent += n

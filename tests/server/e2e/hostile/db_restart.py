@@ -76,7 +76,7 @@ def while_down(server, cases):
         time.sleep(0.5)
     print(f"  while down: 503 + Retry-After for stats and /readyz, /healthz 200; slowest answer "
           f"{slowest * 1000:.0f} ms", flush=True)
-    check(slowest < 6, f"down: an answer took {slowest:.1f} s")
+    check(slowest < 6 * scenario.SLOWDOWN, f"down: an answer took {slowest:.1f} s")
 
 
 def main():

@@ -27,6 +27,7 @@ def main():
     cases = expected.targets(queries)
     random.Random(5).shuffle(cases)
     latencies, wrong, errors = [], [], []
+    fresh_latencies, kept_latencies = [], []  # on a new connection (connect included) / kept alive
     reconnects = 0
     sock = reader = None
     n = 0
@@ -47,6 +48,7 @@ def main():
                 sock.sendall(rawhttp.request_bytes(target))
                 status, headers, body = reader.response()
                 latencies.append(time.monotonic() - start)
+                (fresh_latencies if fresh else kept_latencies).append(latencies[-1])
                 problem = expected.mismatch(status, want_status, want, body)
                 if problem:
                     wrong.append(f"{target}: {problem}")
@@ -72,14 +74,14 @@ def main():
                 errors.append(f"{target}: {type(e).__name__} {e}")
                 break
         time.sleep(PAUSE)
-    latencies.sort()
-
-    def pct(p):
-        return round(latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000, 2) if latencies else None
+    def pct(values, p):
+        values = sorted(values)
+        return round(values[min(len(values) - 1, int(p / 100 * len(values)))] * 1000, 2) if values else None
 
     json.dump({"requests": n, "answered": len(latencies), "wrong": len(wrong), "errors": len(errors),
-               "reconnects": reconnects, "p50_ms": pct(50), "p99_ms": pct(99),
-               "max_ms": round(latencies[-1] * 1000, 2) if latencies else None,
+               "reconnects": reconnects, "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99),
+               "max_ms": pct(latencies, 100), "kept_alive_p99_ms": pct(kept_latencies, 99),
+               "new_connection_p99_ms": pct(fresh_latencies, 99),
                "first_wrong": wrong[:5], "first_errors": errors[:5]}, sys.stdout)
     print()
 

@@ -14,10 +14,14 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
+# How much slower this build runs (GE_TEST_SLOWDOWN: 5 under ASan+UBSan, set by CMake); every
+# time bound is stretched by it.
+SLOWDOWN = float(os.environ.get("GE_TEST_SLOWDOWN", "1"))
+
 # The good client's latency target is evserve's (p99 under 5 ms, make bench-serve); beside an
-# attack on a shared 2-core machine, possibly under ASan, only a generous bound is asserted
-# and the figures are printed.
-GOOD_P99_BOUND_MS = 3000
+# attack on a shared 2-core machine only a generous bound is asserted and the figures are
+# printed. Its fresh connections wait in the kernel's accept queue behind the flood's.
+GOOD_P99_BOUND_MS = 3000 * SLOWDOWN
 
 failures = []
 
@@ -151,7 +155,9 @@ class GoodClient:
         summary = json.loads(out)
         print(f"  good client beside {self.name}: {summary['answered']} answers, {summary['wrong']} wrong, "
               f"{summary['errors']} errors, {summary['reconnects']} reconnects after an idle close; "
-              f"latency p50 {summary['p50_ms']} ms, p99 {summary['p99_ms']} ms, max {summary['max_ms']} ms", flush=True)
+              f"latency p50 {summary['p50_ms']} ms, p99 {summary['p99_ms']} ms, max {summary['max_ms']} ms "
+              f"(p99 on a kept-alive connection {summary['kept_alive_p99_ms']} ms, on a new one "
+              f"{summary['new_connection_p99_ms']} ms)", flush=True)
         check(summary["answered"] > 0, f"{self.name}: the good client got no answer at all")
         check(summary["wrong"] == 0, f"{self.name}: wrong answers to the good client: {summary['first_wrong']}")
         check(summary["errors"] == 0, f"{self.name}: the good client failed: {summary['first_errors']}")
