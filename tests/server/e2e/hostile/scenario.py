@@ -2,6 +2,7 @@
 watched for life, memory and CPU), the good client beside it, the database's fingerprint, and a
 tally of failures.
 """
+import atexit
 import json
 import os
 import re
@@ -24,6 +25,17 @@ SLOWDOWN = float(os.environ.get("GE_TEST_SLOWDOWN", "1"))
 GOOD_P99_BOUND_MS = 3000 * SLOWDOWN
 
 failures = []
+# Every child started here, killed at exit if still running: a scenario that dies of an
+# exception must not leave an evserve or a good client behind (holding CTest's output pipe open).
+_children = []
+
+
+@atexit.register
+def _kill_children():
+    for proc in _children:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def fail(message):
@@ -66,6 +78,7 @@ class Evserve:
 
         self.proc = subprocess.Popen([binary, "--db", db_url, "--listen", "127.0.0.1", "--port", "0", *args],
                                      stdout=subprocess.DEVNULL, stderr=err, preexec_fn=limit)
+        _children.append(self.proc)
         err.close()
         self.port = None
         for _ in range(300):
@@ -146,6 +159,7 @@ class GoodClient:
             os.unlink(self.stop_file)
         self.proc = subprocess.Popen([sys.executable, os.path.join(HERE, "good_client.py"), str(port), queries,
                                       self.stop_file], stdout=subprocess.PIPE, text=True)
+        _children.append(self.proc)
 
     def finish(self):
         """Stops it, checks every answer was right and none failed; returns the summary."""
