@@ -20,6 +20,9 @@ namespace {
 // connections it closes meanwhile to get descriptors back.
 constexpr auto kAcceptPause = std::chrono::milliseconds(10);
 constexpr std::size_t kEvictOnExhaustion = 16;
+// Idle connections evicted per scan at the cap (so the cap may be exceeded by this many while
+// the evicted ones close).
+constexpr std::size_t kEvictAtCap = 32;
 
 bool is_resource_exhaustion(const boost::system::error_code& ec) {
   if (ec.category() != boost::system::system_category()) return false;
@@ -66,7 +69,7 @@ void Listener::on_accept(boost::system::error_code ec, net::ip::tcp::socket sock
     state_.metrics.accept_failed();
   } else if (state_.stopping.load()) {
     return;
-  } else if (state_.session_count() >= state_.config.max_connections && !make_room()) {
+  } else if (!has_room() && !make_room()) {
     // Every connection is busy answering: refuse this one now rather than let it wait unseen.
     state_.metrics.connection_shed();
     boost::system::error_code ignored;
@@ -81,7 +84,21 @@ void Listener::on_accept(boost::system::error_code ec, net::ip::tcp::socket sock
   do_accept();
 }
 
-bool Listener::make_room() { return state_.evict_idle(1) == 1; }
+bool Listener::has_room() {
+  if (state_.session_count() >= state_.config.max_connections) return false;
+  room_ = 0;  // below the cap: whatever was evicted ahead has closed, and its room is taken
+  return true;
+}
+
+// Evicts a batch and lets the newcomers take the places one by one while the evicted close; so
+// the connections may exceed the cap by up to kEvictAtCap for a moment, and up to kEvictAtCap - 1
+// idle connections go sooner than strictly needed.
+bool Listener::make_room() {
+  if (room_ == 0) room_ = state_.evict_idle(kEvictAtCap);
+  if (room_ == 0) return false;
+  --room_;
+  return true;
+}
 
 void Listener::pause_after(boost::system::error_code ec) {
   state_.metrics.accept_failed();

@@ -33,13 +33,18 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
   // accept() failed for want of resources: free some, and accept again after a pause.
   void pause_after(boost::system::error_code ec);
-  // The cap is reached: make room by evicting an idle connection; false when none is idle.
+  // Below the cap.
+  bool has_room();
+  // The cap is reached: make room by evicting idle connections; false when none is idle.
   bool make_room();
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer pause_timer_;
   ServerState& state_;
+  // Connections evicted ahead for newcomers still to come: at the cap the registry is scanned
+  // once per batch, not once per accept (a flood of newcomers would make it quadratic).
+  std::size_t room_ = 0;
   // Rate limit of the "accept failed" log line (one a second, with the count since).
   std::chrono::steady_clock::time_point last_log_{};
   std::uint64_t unlogged_failures_ = 0;
