@@ -34,7 +34,7 @@ endif
 # Configure with Ninja, unless the build directory already has another generator.
 configure = cmake -S . -B $(1) $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja) $(2) $(CMAKE_ARGS)
 
-.PHONY: help deps build test test-asan fuzz db stop load run bench-load bench-serve clean
+.PHONY: help deps build test test-asan fuzz db stop load run bench-load bench-serve soak clean
 
 help: ## list the targets
 	@echo "usage: make TARGET [DATABASE_URL=postgresql://...] [PG_PORT=$(PG_PORT)]"
@@ -83,6 +83,9 @@ bench-load: build ## evload on 10M generated events beside the COPY floor (scrip
 
 bench-serve: build ## wrk against evserve beside pgbench -S on the bench-load dataset (scripts/bench-serve)
 	@scripts/bench-serve
+
+soak: build ## 10 min of mixed wrk traffic (256 connections) with a reload a minute: errors, p99, RSS (scripts/soak)
+	@scripts/soak
 
 clean: ## remove the build directories (var/ and its database stay)
 	rm -rf build build-asan build-fuzz

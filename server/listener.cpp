@@ -5,6 +5,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
+#include <cerrno>
 #include <iostream>
 
 #include "server/session.hpp"
@@ -13,8 +14,26 @@ namespace ge::server {
 
 namespace net = boost::asio;
 
+namespace {
+
+// How long the listener waits after accept() ran out of descriptors or memory, and how many idle
+// connections it closes meanwhile to get descriptors back.
+constexpr auto kAcceptPause = std::chrono::milliseconds(10);
+constexpr std::size_t kEvictOnExhaustion = 16;
+// Idle connections evicted per scan at the cap (so the cap may be exceeded by this many while
+// the evicted ones close).
+constexpr std::size_t kEvictAtCap = 32;
+
+bool is_resource_exhaustion(const boost::system::error_code& ec) {
+  if (ec.category() != boost::system::system_category()) return false;
+  const int code = ec.value();
+  return code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM;
+}
+
+}  // namespace
+
 Listener::Listener(net::io_context& ioc, const net::ip::tcp::endpoint& endpoint, ServerState& state)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), state_(state) {
+    : ioc_(ioc), acceptor_(net::make_strand(ioc)), pause_timer_(acceptor_.get_executor()), state_(state) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -29,20 +48,32 @@ void Listener::stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     boost::system::error_code ec;
     self->acceptor_.close(ec);
+    self->pause_timer_.cancel();
   });
 }
 
 void Listener::do_accept() {
+  if (!acceptor_.is_open()) return;
   acceptor_.async_accept(net::make_strand(ioc_),
                          boost::beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
 void Listener::on_accept(boost::system::error_code ec, net::ip::tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // stopped
+  if (ec && is_resource_exhaustion(ec)) {
+    pause_after(ec);
+    return;
+  }
   if (ec) {
-    std::cerr << "evserve: accept: " << ec.message() << '\n';  // e.g. out of descriptors; keep going
+    // The peer gave up before we accepted (ECONNABORTED, …): nothing to do but go on.
+    state_.metrics.accept_failed();
   } else if (state_.stopping.load()) {
     return;
+  } else if (!has_room() && !make_room()) {
+    // Every connection is busy answering: refuse this one now rather than let it wait unseen.
+    state_.metrics.connection_shed();
+    boost::system::error_code ignored;
+    socket.close(ignored);
   } else {
     boost::system::error_code ignored;
     socket.set_option(net::ip::tcp::no_delay(true), ignored);
@@ -51,6 +82,39 @@ void Listener::on_accept(boost::system::error_code ec, net::ip::tcp::socket sock
     session->start();
   }
   do_accept();
+}
+
+bool Listener::has_room() {
+  if (state_.session_count() >= state_.config.max_connections) return false;
+  room_ = 0;  // below the cap: whatever was evicted ahead has closed, and its room is taken
+  return true;
+}
+
+// Evicts a batch and lets the newcomers take the places one by one while the evicted close; so
+// the connections may exceed the cap by up to kEvictAtCap for a moment, and up to kEvictAtCap - 1
+// idle connections go sooner than strictly needed.
+bool Listener::make_room() {
+  if (room_ == 0) room_ = state_.evict_idle(kEvictAtCap);
+  if (room_ == 0) return false;
+  --room_;
+  return true;
+}
+
+void Listener::pause_after(boost::system::error_code ec) {
+  state_.metrics.accept_failed();
+  ++unlogged_failures_;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_log_ >= std::chrono::seconds(1)) {
+    std::cerr << "evserve: accept: " << ec.message() << " (" << unlogged_failures_ << " times since the last report, "
+              << state_.session_count() << " connections open); closing idle connections and pausing\n";
+    last_log_ = now;
+    unlogged_failures_ = 0;
+  }
+  state_.evict_idle(kEvictOnExhaustion);
+  pause_timer_.expires_after(kAcceptPause);
+  pause_timer_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
+    if (!wait_ec) self->do_accept();
+  });
 }
 
 }  // namespace ge::server

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/db/connection.hpp"
+#include "server/descriptor_budget.hpp"
 #include "server/queries.hpp"
 #include "server/server.hpp"
 
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   long long read_timeout_ms = config.read_timeout.count();
   long long statement_timeout_ms = config.pool.statement_timeout.count();
   long long shutdown_grace_ms = config.shutdown_grace.count();
+  std::size_t max_connections = 0;
 
   CLI::App app{"evserve: read-only HTTP API for the game events analytics (SPEC.md §4-§6)"};
   app.footer(R"(Endpoints: /v1/users/{user_id}/stats[?date=], /v1/game/stats[?date=][&country=|&group_by=country],
@@ -82,6 +84,11 @@ Examples:
                  "on SIGINT/SIGTERM, how long requests in flight may take before connections are cut")
       ->envname("EVSERVE_SHUTDOWN_GRACE_MS")
       ->check(CLI::Range(0LL, 3600000LL));
+  app.add_option("--max-connections", max_connections,
+                 "open client connections; beyond it the one idle the longest is closed (default and most: "
+                 "what the open-files limit allows after the pool)")
+      ->envname("EVSERVE_MAX_CONNECTIONS")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{10000000}));
   app.add_flag("--access-log", config.access_log, "write one line per request to stdout")
       ->envname("EVSERVE_ACCESS_LOG");
   CLI11_PARSE(app, argc, argv);
@@ -92,6 +99,15 @@ Examples:
   config.pool.statement_timeout = std::chrono::milliseconds(statement_timeout_ms);
   config.read_timeout = std::chrono::milliseconds(read_timeout_ms);
   config.shutdown_grace = std::chrono::milliseconds(shutdown_grace_ms);
+  const std::size_t descriptors = ge::server::raise_descriptor_limit();
+  const std::size_t budget = ge::server::connection_budget(descriptors, config.pool.size);
+  config.max_connections = max_connections == 0 ? budget : max_connections;
+  if (config.max_connections > budget) {
+    // More would run accept() out of descriptors and starve the database pool of sockets.
+    std::cerr << "evserve: warning: --max-connections " << config.max_connections << " lowered to " << budget
+              << ": the " << descriptors << " open files allowed (ulimit -n) leave room for no more\n";
+    config.max_connections = budget;
+  }
   // libpq waits for ever on an unreachable host unless told otherwise; the conninfo may override.
   setenv("PGCONNECT_TIMEOUT", "5", 0);
 
@@ -99,7 +115,8 @@ Examples:
     ge::server::Server server(config);
     const auto endpoint = server.bind();
     std::cerr << "evserve: listening on http://" << endpoint.address().to_string() << ':' << endpoint.port()
-              << " (" << config.threads << " I/O threads, " << config.pool.size << " database connections)"
+              << " (" << config.threads << " I/O threads, " << config.pool.size << " database connections, at most "
+              << config.max_connections << " client connections)"
               << std::endl;
     {
       ge::server::Pool probe(config.pool);

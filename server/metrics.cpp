@@ -86,6 +86,15 @@ std::string Metrics::render(const PoolStats& pool) const {
   }
   header(out, "evserve_http_connections_active", "gauge", "Open client connections.");
   sample(out, "evserve_http_connections_active", connections_.load(std::memory_order_relaxed));
+  header(out, "evserve_http_connections_evicted_total", "counter",
+         "Idle connections closed to make room at the connection cap.");
+  sample(out, "evserve_http_connections_evicted_total", evicted_.load(std::memory_order_relaxed));
+  header(out, "evserve_http_connections_shed_total", "counter",
+         "New connections closed at once: at the cap with no idle connection to close.");
+  sample(out, "evserve_http_connections_shed_total", shed_.load(std::memory_order_relaxed));
+  header(out, "evserve_http_accept_errors_total", "counter",
+         "Failed accepts (e.g. out of file descriptors); the listener pauses briefly after each.");
+  sample(out, "evserve_http_accept_errors_total", accept_errors_.load(std::memory_order_relaxed));
   header(out, "evserve_db_pool_size", "gauge", "Maximum number of database connections.");
   sample(out, "evserve_db_pool_size", pool.size);
   header(out, "evserve_db_pool_open", "gauge", "Database connections open (idle or in use).");

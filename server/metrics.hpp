@@ -24,6 +24,11 @@ class Metrics {
   void observe(std::string_view route, unsigned status, std::chrono::duration<double> elapsed);
   void connection_opened() noexcept { connections_.fetch_add(1, std::memory_order_relaxed); }
   void connection_closed() noexcept { connections_.fetch_sub(1, std::memory_order_relaxed); }
+  // At the connection cap: an idle connection closed to make room, or a new one refused.
+  void connection_evicted() noexcept { evicted_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_shed() noexcept { shed_.fetch_add(1, std::memory_order_relaxed); }
+  // accept() failed (out of descriptors, …); the listener paused and went on.
+  void accept_failed() noexcept { accept_errors_.fetch_add(1, std::memory_order_relaxed); }
 
   std::string render(const PoolStats& pool) const;
 
@@ -36,6 +41,9 @@ class Metrics {
   mutable std::mutex mutex_;
   std::map<std::string, std::map<unsigned, Series>, std::less<>> series_;  // route → status → series
   std::atomic<std::int64_t> connections_{0};
+  std::atomic<std::uint64_t> evicted_{0};
+  std::atomic<std::uint64_t> shed_{0};
+  std::atomic<std::uint64_t> accept_errors_{0};
 };
 
 }  // namespace ge::server

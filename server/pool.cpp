@@ -115,6 +115,16 @@ void Pool::release(std::unique_ptr<PooledConnection> conn) noexcept {
   available_.notify_one();
 }
 
+void Pool::discard_idle() noexcept {
+  std::vector<std::unique_ptr<PooledConnection>> dropped;  // closed after the lock is released
+  {
+    const std::lock_guard lock(mutex_);
+    dropped.swap(idle_);
+    open_ -= dropped.size();
+  }
+  available_.notify_all();  // waiters may now open connections of their own
+}
+
 PoolStats Pool::stats() const {
   PoolStats stats;
   {

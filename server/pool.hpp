@@ -113,6 +113,9 @@ class Pool {
       } catch (const db::Error&) {
         count_query_error();
         if (lease->ok() || attempt > 0) throw;
+        // What broke this connection (a restart) broke the idle ones too, and libpq cannot tell
+        // until they are used: without this the retry would take one of them and fail as well.
+        discard_idle();
       }
     }
   }
@@ -128,6 +131,7 @@ class Pool {
 
  private:
   void release(std::unique_ptr<PooledConnection> conn) noexcept;
+  void discard_idle() noexcept;  // closes every idle connection; the next acquire opens anew
   void count_query_error() noexcept { query_errors_.fetch_add(1, std::memory_order_relaxed); }
 
   PoolOptions options_;

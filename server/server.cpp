@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -41,6 +42,39 @@ std::vector<std::shared_ptr<Session>> ServerState::live_sessions() {
     if (auto session = weak.lock()) out.push_back(std::move(session));
   }
   return out;
+}
+
+std::size_t ServerState::session_count() {
+  const std::lock_guard lock(sessions_mutex_);
+  return sessions_.size();
+}
+
+// A linear scan: it runs only when connections are at the cap, costs microseconds per thousand
+// sessions, and needs no bookkeeping on the request path (which another LRU list would).
+std::size_t ServerState::evict_idle(std::size_t count) {
+  std::vector<std::shared_ptr<Session>> chosen;
+  {
+    const std::lock_guard lock(sessions_mutex_);
+    // (idle since, session) of the `count` oldest, kept sorted, newest last.
+    std::vector<std::pair<Clock::rep, Session*>> oldest;
+    for (const auto& [key, weak] : sessions_) {
+      // A session in its destructor waits for this mutex before its members go: key is valid.
+      const Clock::rep since = key->idle_since().load(std::memory_order_relaxed);
+      if (since == 0) continue;
+      if (oldest.size() == count && since >= oldest.back().first) continue;
+      if (oldest.size() == count) oldest.pop_back();
+      oldest.insert(std::upper_bound(oldest.begin(), oldest.end(), std::pair{since, key},
+                                     [](const auto& a, const auto& b) { return a.first < b.first; }),
+                    std::pair{since, key});
+    }
+    for (auto [since, key] : oldest) {
+      // Lost the race to the session's own strand (it got a request): leave it.
+      if (!key->idle_since().compare_exchange_strong(since, 0, std::memory_order_relaxed)) continue;
+      if (auto session = sessions_.at(key).lock()) chosen.push_back(std::move(session));
+    }
+  }
+  for (const auto& session : chosen) session->evict();
+  return chosen.size();
 }
 
 struct Server::Impl {

@@ -35,6 +35,10 @@ struct ServerState {
   void add_session(Session* key, std::weak_ptr<Session> session);
   void remove_session(Session* key);
   std::vector<std::shared_ptr<Session>> live_sessions();
+  std::size_t session_count();
+  // Asks up to `count` of the connections idle the longest to close (Session::evict); returns
+  // how many were asked. Those are marked so that the next scan passes them over.
+  std::size_t evict_idle(std::size_t count);
   // Called (from any thread) when the last session is gone during shutdown.
   std::function<void()> on_drained;
 

@@ -52,12 +52,23 @@ void Session::shutdown() {
   });
 }
 
+void Session::evict() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    // A request may have arrived since the registry picked this connection: then it stays.
+    if (self->closed_ || !self->reading_ || self->writing_ || !self->queue_.empty()) return;
+    self->state_.metrics.connection_evicted();
+    self->do_close();  // the pending read ends with operation_aborted
+  });
+}
+
 void Session::arm_read_timer() {
   // While responses are owed, the handlers' own deadlines bound the wait: no read deadline.
   if (!reading_ || !queue_.empty()) {
     disarm_read_timer();
     return;
   }
+  // Idle from now on, and so a candidate for eviction when connections run short.
+  idle_since_.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
   const std::uint64_t generation = ++read_timer_generation_;
   read_timer_.expires_after(state_.config.read_timeout);
   read_timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
@@ -67,6 +78,7 @@ void Session::arm_read_timer() {
 }
 
 void Session::disarm_read_timer() {
+  idle_since_.store(0, std::memory_order_relaxed);
   ++read_timer_generation_;
   read_timer_.cancel();
 }

@@ -11,6 +11,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -33,6 +34,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void start();
   // Server shutdown: stop reading, finish the responses in flight, then close. Thread-safe.
   void shutdown();
+  // Too many connections: close this one if it is still idle (waiting for a request, no
+  // response owed) once its strand runs. Thread-safe.
+  void evict();
+  // When this connection became idle (steady_clock ticks), 0 while a request is being answered
+  // or once it was picked for eviction. Read by the registry's eviction scan from any thread.
+  std::atomic<Clock::rep>& idle_since() noexcept { return idle_since_; }
 
  private:
   struct Slot {
@@ -73,6 +80,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool writing_ = false;
   bool closing_ = false;  // read no more requests
   bool closed_ = false;
+  std::atomic<Clock::rep> idle_since_{0};
 };
 
 }  // namespace ge::server

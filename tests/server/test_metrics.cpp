@@ -33,3 +33,18 @@ TEST_CASE("metrics render requests, a cumulative histogram and pool gauges", "[m
   has("evserve_db_pool_waiting 1");
   has("evserve_db_errors_total 3");
 }
+
+TEST_CASE("metrics count evicted and refused connections and failed accepts", "[metrics]") {
+  Metrics m;
+  m.connection_evicted();
+  m.connection_evicted();
+  m.connection_shed();
+  m.accept_failed();
+  m.accept_failed();
+  m.accept_failed();
+  const std::string text = m.render(PoolStats{});
+  CHECK(text.find("evserve_http_connections_evicted_total 2\n") != std::string::npos);
+  CHECK(text.find("evserve_http_connections_shed_total 1\n") != std::string::npos);
+  CHECK(text.find("evserve_http_accept_errors_total 3\n") != std::string::npos);
+  CHECK(text.find("# TYPE evserve_http_accept_errors_total counter\n") != std::string::npos);
+}

@@ -5,9 +5,11 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/db/connection.hpp"
 #include "common/sql_files.hpp"
@@ -134,6 +136,26 @@ TEST_CASE("pool: a killed connection is replaced and statements prepared again",
   REQUIRE(lease->revive());
   CHECK(lease->ok());
   CHECK_NOTHROW(backend_pid(*lease));
+}
+
+TEST_CASE("pool: after every connection is killed the first run() still succeeds", "[db]") {
+  // A restart kills all the pool's connections at once and libpq notices only on use: the retry
+  // must not pick another dead one.
+  Database db("evserve_test_all_killed");
+  Pool pool(options(db.url(), 3));
+  std::vector<std::string> pids;
+  {
+    auto a = pool.acquire();
+    auto b = pool.acquire();
+    auto c = pool.acquire();
+    for (const auto* lease : {&a, &b, &c}) pids.push_back(backend_pid(**lease));
+  }
+  REQUIRE(pool.stats().open == 3);
+  for (const auto& pid : pids) terminate(db.url(), pid);
+  const auto fresh = pool.run(Clock::now() + std::chrono::seconds(2), [](PooledConnection& c) { return backend_pid(c); });
+  CHECK(std::find(pids.begin(), pids.end(), fresh) == pids.end());
+  CHECK(pool.stats().query_errors == 1);  // one dead connection tried, not two
+  CHECK(pool.stats().open == 1);
 }
 
 TEST_CASE("a database that cannot be reached is 503 db_unavailable", "[db]") {

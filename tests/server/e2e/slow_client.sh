@@ -28,7 +28,7 @@ loader_url=$(e2e_role_url "$db_url" ev_loader)
 reader_url=$(e2e_role_url "$db_url" ev_reader)
 "$evload" load --events "$fixtures/tiny/events.jsonl" --rates "$fixtures/tiny/exchange_rates.jsonl" --db "$loader_url" -q
 
-e2e_start_evserve "$work" "$evserve" "$reader_url" --read-timeout-ms 1000
+e2e_start_evserve "$work" "$evserve" "$reader_url" --read-timeout-ms 3000
 
 python3 - "$port" <<'PY'
 import socket, sys, time, urllib.request
@@ -42,13 +42,15 @@ start = time.monotonic()
 with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/game/stats", timeout=2) as answer:
     assert answer.status == 200, answer.status
 good = time.monotonic() - start
-assert good < 0.5, f"a good client waited {good:.2f}s beside slow ones"
+# A good client stuck behind the slow ones would wait the whole 3 s deadline; the bound is half
+# of it, generous for a busy machine (it used to be 0.5 s with a 1 s deadline: flaky under load).
+assert good < 1.5, f"a good client waited {good:.2f}s beside slow ones"
 for s in slow:
-    s.settimeout(5)
+    s.settimeout(10)
     data = s.recv(4096)  # b"" once the server closes; a 408 answer is fine too
     assert data == b"" or data.startswith(b"HTTP/1.1 408"), data[:80]
 cut = time.monotonic() - start
-assert 0.5 < cut < 4, f"slow clients were cut after {cut:.2f}s (read deadline 1s)"
+assert 2.5 < cut < 8, f"slow clients were cut after {cut:.2f}s (read deadline 3s)"
 print(f"slow_client: good client answered in {good * 1000:.1f} ms; 20 slow clients cut after {cut:.2f} s")
 PY
 kill -TERM "$server_pid"; wait "$server_pid"; server_pid=

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Hostile HTTP against evserve (hostile/*.py): loads a fixture with evload into a fresh database
+# of the test cluster, then runs one scenario script, which starts evserve itself (with the
+# descriptor limits and timeouts each attack needs) and a good client beside every attack.
+#
+#   hostile_http.sh --scenario NAME --evserve BIN --evload BIN --pgcluster SCRIPT --cluster-dir DIR
+#                   --fixture DIR --db-name NAME
+set -euo pipefail
+scenario= evserve= evload= pgcluster= cluster_dir= fixture= db_name=
+while (($#)); do
+  case $1 in
+    --scenario) scenario=$2 ;; --evserve) evserve=$2 ;; --evload) evload=$2 ;; --pgcluster) pgcluster=$2 ;;
+    --cluster-dir) cluster_dir=$2 ;; --fixture) fixture=$2 ;; --db-name) db_name=$2 ;;
+    *) echo "hostile_http.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+work=$(mktemp -d "${TMPDIR:-/tmp}/hostile-http.XXXXXX")
+trap 'rm -rf -- "$work"' EXIT  # the scenario stops (or kills) every evserve it started
+
+db_url=$(e2e_fresh_database "$pgcluster" "$cluster_dir" "$db_name")
+"$evload" load --events "$fixture/events.jsonl" --rates "$fixture/exchange_rates.jsonl" --db "$(e2e_role_url "$db_url" ev_loader)" -q
+# evserve runs as the read-only role, as in production.
+python3 "$here/hostile/$scenario.py" --evserve "$evserve" --db-url "$(e2e_role_url "$db_url" ev_reader)" --queries "$fixture/queries.jsonl" \
+  --work "$work"
