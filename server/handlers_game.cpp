@@ -13,11 +13,11 @@ Reply handle_game_stats(const RouteContext& ctx) {
   if (query.by_country) {
     const auto rows = ctx.services.pool.run(
         ctx.deadline, [&](PooledConnection& conn) { return query_game_stats_by_country(conn, query.date); });
-    return json_reply(to_json_text(to_json(rows)));
+    return json_reply(to_json_text(rows));
   }
   const auto stats = ctx.services.pool.run(
       ctx.deadline, [&](PooledConnection& conn) { return query_game_stats(conn, query.date, query.country); });
-  return json_reply(to_json_text(to_json(stats)));
+  return json_reply(to_json_text(stats));
 }
 
 Reply handle_game_daily(const RouteContext& ctx) {
@@ -26,7 +26,7 @@ Reply handle_game_daily(const RouteContext& ctx) {
   const auto& query = std::get<GameDailyQuery>(parsed);
   const auto rows =
       ctx.services.pool.run(ctx.deadline, [&](PooledConnection& conn) { return query_game_daily(conn, query); });
-  return json_reply(to_json_text(to_json(rows)));
+  return json_reply(to_json_text(rows));
 }
 
 }  // namespace ge::server

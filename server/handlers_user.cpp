@@ -14,7 +14,7 @@ Reply user_stats(const RouteContext& ctx, std::optional<std::string_view> path_u
   const auto stats =
       ctx.services.pool.run(ctx.deadline, [&](PooledConnection& conn) { return query_user_stats(conn, query); });
   if (!stats) return not_found("unknown user_id");
-  return json_reply(to_json_text(to_json(*stats)));
+  return json_reply(to_json_text(*stats));
 }
 
 }  // namespace

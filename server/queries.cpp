@@ -29,14 +29,20 @@ constexpr Statement kUserAllTime{"evserve_user_all_time",
                                  "FROM ev_live.dataset d JOIN ev_live.users u ON u.user_id = $1::uuid",
                                  1};
 
+// One backward step in user_daily's primary key from the date: the newest row on or before it
+// carries the user's last login day up to then, and the day's figures when it is that very day.
 constexpr Statement kUserDay{"evserve_user_day",
-                             "SELECT " GE_USER_COLUMNS ", coalesce(ud.logins, 0), coalesce(ud.sessions_counted, 0), "
-                             "coalesce(ud.time_spent_seconds, 0), "
-                             "$2::date - (SELECT max(l.day) FROM ev_live.user_daily l "
-                             "WHERE l.user_id = u.user_id AND l.day <= $2::date AND l.logins > 0), "
-                             "coalesce(ud.transactions, 0), round(coalesce(ud.revenue_usd, 0), 2) "
+                             "SELECT " GE_USER_COLUMNS ", "
+                             "CASE WHEN ud.day = $2::date THEN ud.logins ELSE 0 END, "
+                             "CASE WHEN ud.day = $2::date THEN ud.sessions_counted ELSE 0 END, "
+                             "CASE WHEN ud.day = $2::date THEN ud.time_spent_seconds ELSE 0 END, "
+                             "$2::date - ud.last_login_day, "
+                             "CASE WHEN ud.day = $2::date THEN ud.transactions ELSE 0 END, "
+                             "CASE WHEN ud.day = $2::date THEN round(ud.revenue_usd, 2) ELSE 0.00 END "
                              "FROM ev_live.dataset d JOIN ev_live.users u ON u.user_id = $1::uuid "
-                             "LEFT JOIN ev_live.user_daily ud ON ud.user_id = u.user_id AND ud.day = $2::date",
+                             "LEFT JOIN LATERAL (SELECT l.day, l.logins, l.sessions_counted, l.time_spent_seconds, "
+                             "l.transactions, l.revenue_usd, l.last_login_day FROM ev_live.user_daily l "
+                             "WHERE l.user_id = u.user_id AND l.day <= $2::date ORDER BY l.day DESC LIMIT 1) ud ON true",
                              2};
 
 constexpr Statement kGameAllTime{"evserve_game_all_time", "SELECT " GE_TOTAL_FIGURES " FROM ev_live.game_totals g",

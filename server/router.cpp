@@ -28,8 +28,18 @@ bool is_capture(std::string_view segment) {
   return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-bool matches(const Route& route, const std::vector<std::string>& segments, std::vector<std::string>& captures) {
-  const auto pattern = pattern_segments(route.pattern);
+// Each route's pattern split once, not on every request.
+const std::vector<std::vector<std::string_view>>& route_segments() {
+  static const auto segments = [] {
+    std::vector<std::vector<std::string_view>> out;
+    for (const Route& route : kRoutes) out.push_back(pattern_segments(route.pattern));
+    return out;
+  }();
+  return segments;
+}
+
+bool matches(const std::vector<std::string_view>& pattern, const std::vector<std::string>& segments,
+             std::vector<std::string>& captures) {
   if (pattern.size() != segments.size()) return false;
   captures.clear();
   for (std::size_t i = 0; i < pattern.size(); ++i) {
@@ -75,8 +85,10 @@ Resolution resolve(http::verb method, std::string_view target) {
   }
   auto& parsed_target = std::get<Target>(parsed);
   std::vector<std::string> captures;
-  for (const Route& route : kRoutes) {
-    if (!matches(route, parsed_target.segments, captures)) continue;
+  const auto& patterns = route_segments();
+  for (std::size_t i = 0; i < kRoutes.size(); ++i) {
+    const Route& route = kRoutes[i];
+    if (!matches(patterns[i], parsed_target.segments, captures)) continue;
     if (method != http::verb::get && method != http::verb::head) return {method_not_allowed(), route.pattern};
     return {ResolvedRequest{&route, std::move(parsed_target), std::move(captures)}, route.pattern};
   }

@@ -4,14 +4,16 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/version.hpp>
 
 #include <atomic>
 #include <iostream>
+
+#include "server/response_text.hpp"
 
 namespace ge::server {
 
@@ -181,16 +183,9 @@ void Session::handle(http::request<http::string_body>&& request) {
 
 void Session::complete(const std::shared_ptr<Slot>& slot, const RequestInfo& info, std::string_view route,
                        Reply reply) {
-  http::response<http::string_body> response{reply.status, info.version};
-  response.set(http::field::server, "evserve");
-  response.set(http::field::content_type, reply.content_type);
-  response.set(http::field::cache_control, "no-store");
-  for (const auto& [name, value] : reply.headers) response.set(name, value);
   const std::size_t body_bytes = reply.body.size();
-  response.body() = std::move(reply.body);
-  response.prepare_payload();
-  if (info.method == http::verb::head) response.body().clear();  // Content-Length stays the GET's
-  response.keep_alive(!slot->close);
+  std::string response =
+      response_text(reply, ResponseFraming{info.version, !slot->close, info.method == http::verb::head});
 
   const auto elapsed = std::chrono::duration<double>(Clock::now() - info.start);
   const auto status = static_cast<unsigned>(reply.status);
@@ -205,8 +200,8 @@ void Session::maybe_write() {
   if (writing_ || closed_ || queue_.empty() || !queue_.front()->response) return;
   writing_ = true;
   stream_.expires_after(state_.config.read_timeout);
-  http::async_write(stream_, *queue_.front()->response,
-                    beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  net::async_write(stream_, net::buffer(*queue_.front()->response),
+                   beast::bind_front_handler(&Session::on_write, shared_from_this()));
 }
 
 void Session::on_write(beast::error_code ec, std::size_t /*bytes*/) {

@@ -36,7 +36,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   struct Slot {
-    std::optional<http::response<http::string_body>> response;
+    std::optional<std::string> response;  // the bytes on the wire (response_text.hpp)
     bool close = false;
   };
   struct RequestInfo {
