@@ -156,9 +156,17 @@ bool is_missing_relation(std::string_view sqlstate) noexcept {
   return sqlstate == "3F000" /* invalid_schema_name */ || sqlstate == "42P01" /* undefined_table */;
 }
 
+Call user_stats_call(const UserStatsQuery& query) {
+  if (query.date) return {&kUserDay, {query.user_id, day_text(*query.date)}};
+  return {&kUserAllTime, {query.user_id}};
+}
+
 std::optional<UserStats> query_user_stats(PooledConnection& conn, const UserStatsQuery& query) {
-  const db::Result r = query.date ? conn.run(kUserDay, {query.user_id, day_text(*query.date)})
-                                  : conn.run(kUserAllTime, {query.user_id});
+  const Call call = user_stats_call(query);
+  return user_stats_from(conn.run(*call.statement, call.params));
+}
+
+std::optional<UserStats> user_stats_from(const db::Result& r) {
   if (r.rows() == 0) return std::nullopt;
   UserStats s;
   s.user_id = std::string(r.value(0, 0));
@@ -176,24 +184,35 @@ std::optional<UserStats> query_user_stats(PooledConnection& conn, const UserStat
   return s;
 }
 
+Call game_stats_call(std::optional<DayNumber> date, const std::optional<std::string>& country) {
+  if (date && country) return {&kGameDayCountry, {day_text(*date), *country}};
+  if (date) return {&kGameDay, {day_text(*date)}};
+  if (country) return {&kGameAllTimeCountry, {*country}};
+  return {&kGameAllTime, {}};
+}
+
 GameStats query_game_stats(PooledConnection& conn, std::optional<DayNumber> date,
                            const std::optional<std::string>& country) {
-  db::Result r;
-  if (date && country) {
-    r = conn.run(kGameDayCountry, {day_text(*date), *country});
-  } else if (date) {
-    r = conn.run(kGameDay, {day_text(*date)});
-  } else if (country) {
-    r = conn.run(kGameAllTimeCountry, {*country});
-  } else {
-    r = conn.run(kGameAllTime, {});
-  }
+  const Call call = game_stats_call(date, country);
+  return game_stats_from(conn.run(*call.statement, call.params));
+}
+
+GameStats game_stats_from(const db::Result& r) {
   if (r.rows() != 1) throw db::Error("game statistics query returned no row");
   return game_stats_at(r, 0, 0);
 }
 
+Call game_stats_by_country_call(std::optional<DayNumber> date) {
+  if (date) return {&kGameByCountryDay, {day_text(*date)}};
+  return {&kGameByCountryAllTime, {}};
+}
+
 std::vector<CountryGameStats> query_game_stats_by_country(PooledConnection& conn, std::optional<DayNumber> date) {
-  const db::Result r = date ? conn.run(kGameByCountryDay, {day_text(*date)}) : conn.run(kGameByCountryAllTime, {});
+  const Call call = game_stats_by_country_call(date);
+  return game_stats_by_country_from(conn.run(*call.statement, call.params));
+}
+
+std::vector<CountryGameStats> game_stats_by_country_from(const db::Result& r) {
   std::vector<CountryGameStats> rows;
   rows.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) rows.push_back({std::string(r.value(i, 0)), game_stats_at(r, i, 1)});
