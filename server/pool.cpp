@@ -101,6 +101,18 @@ Pool::Lease Pool::acquire(Clock::time_point deadline) {
   return Lease(*this, std::move(conn));
 }
 
+std::optional<Pool::Lease> Pool::try_acquire_idle() {
+  std::unique_ptr<PooledConnection> conn;
+  {
+    const std::lock_guard lock(mutex_);
+    if (waiting_ > 0 || idle_.empty() || !idle_.back()->ok()) return std::nullopt;
+    conn = std::move(idle_.back());
+    idle_.pop_back();
+    ++in_use_;
+  }
+  return Lease(*this, std::move(conn));
+}
+
 Pool::AsyncAcquired Pool::acquire_async(AsyncWaiter waiter) {
   std::unique_ptr<PooledConnection> conn;
   {

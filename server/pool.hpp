@@ -149,6 +149,8 @@ class Pool {
     std::optional<Lease> lease;  // when got
   };
   AsyncAcquired acquire_async(AsyncWaiter waiter);
+  // acquire_async's "got" case alone: an idle, usable connection now, else nullopt.
+  std::optional<Lease> try_acquire_idle();
 
   PoolStats stats() const;
   const PoolOptions& options() const noexcept { return options_; }

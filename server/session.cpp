@@ -169,6 +169,10 @@ void Session::run_query(const std::shared_ptr<Slot>& slot, RequestInfo info, std
                         ResolvedRequest resolved, DbQuery query, Clock::time_point deadline) {
   // While the request waits for a connection, a timer answers 503 at the deadline; whichever of
   // the two claims the request first answers it. The timer is armed only when the wait starts.
+  if (auto idle = state_.pool.try_acquire_idle()) {
+    on_lease(slot, std::move(info), route, std::move(resolved), std::move(query), deadline, std::move(idle));
+    return;
+  }
   auto claimed = std::make_shared<std::atomic<bool>>(false);
   auto timer = std::make_shared<net::steady_timer>(stream_.get_executor());
   Pool::AsyncWaiter waiter{

@@ -58,12 +58,15 @@ TEST_CASE("async pool: at once when idle, else in order as connections come back
   const auto ignore = [](std::optional<Pool::Lease>) {};
   // Nothing open yet: opening blocks, so the caller is sent to acquire().
   CHECK(pool.acquire_async({unclaimed(), ignore}).status == Pool::AsyncAcquire::use_blocking_acquire);
+  CHECK_FALSE(pool.try_acquire_idle());
   { auto opened = pool.acquire(); }
+  CHECK(pool.try_acquire_idle().has_value());  // and released again at once
 
   auto first = pool.acquire_async({unclaimed(), ignore});
   REQUIRE(first.status == Pool::AsyncAcquire::got);
   REQUIRE(first.lease);
   CHECK(pool.stats().in_use == 1);
+  CHECK_FALSE(pool.try_acquire_idle());
 
   // The pool is full: both wait; the first one's deadline passes (its timer claims it).
   bool expired_served = false;
