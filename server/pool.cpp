@@ -101,6 +101,12 @@ Pool::Lease Pool::acquire(Clock::time_point deadline) {
   return Lease(*this, std::move(conn));
 }
 
+void Pool::drop_async_waiters() noexcept {
+  std::deque<AsyncWaiter> dropped;  // destroyed after the lock is released
+  const std::lock_guard lock(mutex_);
+  dropped.swap(async_waiters_);
+}
+
 std::optional<Pool::Lease> Pool::try_acquire_idle() {
   std::unique_ptr<PooledConnection> conn;
   {

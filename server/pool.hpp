@@ -151,6 +151,9 @@ class Pool {
   AsyncAcquired acquire_async(AsyncWaiter waiter);
   // acquire_async's "got" case alone: an idle, usable connection now, else nullopt.
   std::optional<Lease> try_acquire_idle();
+  // Drops the queued waiters without calling them (their requesters hold sessions that must go
+  // while the server's state is still there: at the end of Server::run).
+  void drop_async_waiters() noexcept;
 
   PoolStats stats() const;
   const PoolOptions& options() const noexcept { return options_; }

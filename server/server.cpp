@@ -114,6 +114,7 @@ void Server::run() {
   // All sessions are gone (or the grace period ran out); no more database work can arrive.
   impl.state.workers.join();
   impl.state.on_drained = nullptr;  // sessions still queued in the stopped io_context die with it
+  impl.state.pool.drop_async_waiters();  // … and those waiting for a connection die now
 }
 
 }  // namespace ge::server
