@@ -134,10 +134,13 @@ void ModelBuilder::end_user() {
   const Uuid& user_id = store_.user_ids()[user_];
   GameFigures& total = game_totals_[country];
   DayFigures all_time{};
+  std::optional<DayNumber> last_login;  // carried forward over the sorted days
   for (const DayFigures& day : days_) {
-    write_row(out_[static_cast<std::size_t>(Table::user_daily)], 7, [&](BinaryRow& row) {
+    if (day.logins > 0) last_login = day.day;
+    write_row(out_[static_cast<std::size_t>(Table::user_daily)], 8, [&](BinaryRow& row) {
       row.uuid(user_id).day(day.day).int4(day.logins).int4(day.sessions_counted).int8(day.time_spent_seconds);
       row.int4(day.transactions).numeric(day.revenue.units, money_scale_);
+      if (last_login) row.day(*last_login); else row.null();
     });
     ++counts_.user_daily_rows;
     GameFigures& game = game_daily_[{day.day, country}];

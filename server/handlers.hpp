@@ -1,15 +1,16 @@
 #pragma once
 // One function per route (handlers_*.cpp). They validate their parameters first (400 before any
-// database work), then run their queries through the pool.
+// database work), then run their queries through the pool — or, for the routes answered by one
+// statement (the statistics), return that statement as a plan for the session to run.
 #include "server/router.hpp"
 
 namespace ge::server {
 
 // handlers_user.cpp
-Reply handle_user_stats(const RouteContext& ctx);      // GET /v1/users/{user_id}/stats
-Reply handle_query_user_data(const RouteContext& ctx); // GET /queryUserData
+Plan plan_user_stats(const RouteContext& ctx);         // GET /v1/users/{user_id}/stats
+Plan plan_query_user_data(const RouteContext& ctx);    // GET /queryUserData
 // handlers_game.cpp
-Reply handle_game_stats(const RouteContext& ctx);      // GET /v1/game/stats, /queryGameData
+Plan plan_game_stats(const RouteContext& ctx);         // GET /v1/game/stats, /queryGameData
 Reply handle_game_daily(const RouteContext& ctx);      // GET /v1/game/daily
 // handlers_ops.cpp
 Reply handle_healthz(const RouteContext& ctx);

@@ -6,18 +6,22 @@
 
 namespace ge::server {
 
-Reply handle_game_stats(const RouteContext& ctx) {
+namespace {
+
+Reply answer_game_stats(const db::Result& rows) { return json_reply(to_json_text(game_stats_from(rows))); }
+
+Reply answer_game_stats_by_country(const db::Result& rows) {
+  return json_reply(to_json_text(game_stats_by_country_from(rows)));
+}
+
+}  // namespace
+
+Plan plan_game_stats(const RouteContext& ctx) {
   auto parsed = parse_game_stats_query(ctx.target.params);
   if (const auto* bad = std::get_if<BadRequest>(&parsed)) return bad_request(bad->parameter, bad->message);
   const auto& query = std::get<GameStatsQuery>(parsed);
-  if (query.by_country) {
-    const auto rows = ctx.services.pool.run(
-        ctx.deadline, [&](PooledConnection& conn) { return query_game_stats_by_country(conn, query.date); });
-    return json_reply(to_json_text(to_json(rows)));
-  }
-  const auto stats = ctx.services.pool.run(
-      ctx.deadline, [&](PooledConnection& conn) { return query_game_stats(conn, query.date, query.country); });
-  return json_reply(to_json_text(to_json(stats)));
+  if (query.by_country) return DbQuery{game_stats_by_country_call(query.date), &answer_game_stats_by_country};
+  return DbQuery{game_stats_call(query.date, query.country), &answer_game_stats};
 }
 
 Reply handle_game_daily(const RouteContext& ctx) {
@@ -26,7 +30,7 @@ Reply handle_game_daily(const RouteContext& ctx) {
   const auto& query = std::get<GameDailyQuery>(parsed);
   const auto rows =
       ctx.services.pool.run(ctx.deadline, [&](PooledConnection& conn) { return query_game_daily(conn, query); });
-  return json_reply(to_json_text(to_json(rows)));
+  return json_reply(to_json_text(rows));
 }
 
 }  // namespace ge::server

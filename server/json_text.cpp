@@ -8,9 +8,21 @@
 namespace ge::server {
 namespace {
 
-void append_string(std::string& out, std::string_view text) {
+bool needs_escape(char c) {
+  return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
   out += '"';
-  for (const char c : text) {
+  // Runs of characters that need no escape (nearly all of them) are appended in one go.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (!needs_escape(c)) continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
     const auto byte = static_cast<unsigned char>(c);
     switch (c) {
       case '"': out += "\\\""; break;
@@ -26,16 +38,22 @@ void append_string(std::string& out, std::string_view text) {
           out += "\\u00";
           out += kHex[byte >> 4U];
           out += kHex[byte & 0xFU];
-        } else {
-          out += c;  // UTF-8 passes through: names come from a validated UTF-8 load
         }
     }
   }
+  out.append(text.data() + run, text.size() - run);  // UTF-8 passes through: names come from a validated UTF-8 load
   out += '"';
 }
 
-template <class Integer>
-void append_integer(std::string& out, Integer value) {
+void append_json_integer(std::string& out, std::int64_t value) {
+  std::array<char, 24> buffer{};
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  out.append(buffer.data(), result.ptr);
+}
+
+namespace {
+
+void append_integer(std::string& out, std::uint64_t value) {
   std::array<char, 24> buffer{};
   const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
   out.append(buffer.data(), result.ptr);
@@ -59,10 +77,10 @@ void append_json_text(std::string& out, const boost::json::value& value) {
   switch (value.kind()) {
     case boost::json::kind::null: out += "null"; break;
     case boost::json::kind::bool_: out += value.get_bool() ? "true" : "false"; break;
-    case boost::json::kind::int64: append_integer(out, value.get_int64()); break;
+    case boost::json::kind::int64: append_json_integer(out, value.get_int64()); break;
     case boost::json::kind::uint64: append_integer(out, value.get_uint64()); break;
     case boost::json::kind::double_: append_json_number(out, value.get_double()); break;
-    case boost::json::kind::string: append_string(out, value.get_string()); break;
+    case boost::json::kind::string: append_json_string(out, value.get_string()); break;
     case boost::json::kind::array: {
       out += '[';
       bool first = true;
@@ -80,7 +98,7 @@ void append_json_text(std::string& out, const boost::json::value& value) {
       for (const auto& member : value.get_object()) {
         if (!first) out += ',';
         first = false;
-        append_string(out, member.key());
+        append_json_string(out, member.key());
         out += ':';
         append_json_text(out, member.value());
       }

@@ -4,7 +4,9 @@
 // integers, so clients see the numbers the way SPEC §5 prints them.
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace ge::server {
 
@@ -12,5 +14,8 @@ std::string to_json_text(const boost::json::value& value);
 void append_json_text(std::string& out, const boost::json::value& value);
 // A double in the form above; NaN and infinities become null.
 void append_json_number(std::string& out, double value);
+void append_json_integer(std::string& out, std::int64_t value);
+// A quoted, escaped string (UTF-8 passes through).
+void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace ge::server

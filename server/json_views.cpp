@@ -2,6 +2,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "server/json_text.hpp"
+
 namespace ge::server {
 namespace {
 
@@ -11,62 +13,99 @@ boost::json::value optional_value(const std::optional<T>& value) {
   return boost::json::value(*value);
 }
 
-void add_game_fields(boost::json::object& out, const GameStats& s) {
-  out["daily_active_users"] = s.daily_active_users;
-  out["logins"] = s.logins;
-  out["revenue_usd"] = s.revenue_usd;
-  out["paid_users"] = s.paid_users;
-  out["avg_sessions_per_user"] = s.avg_sessions_per_user;
-  out["avg_time_spent_seconds"] = s.avg_time_spent_seconds;
+// Members are written in order; each key comes with its quotes, colon and leading comma.
+void key(std::string& out, std::string_view quoted_key) {
+  if (out.back() != '{') out += ',';
+  out += quoted_key;
+}
+
+void member(std::string& out, std::string_view quoted_key, std::string_view text) {
+  key(out, quoted_key);
+  append_json_string(out, text);
+}
+
+void member(std::string& out, std::string_view quoted_key, const std::optional<std::string>& text) {
+  key(out, quoted_key);
+  if (text) append_json_string(out, *text); else out += "null";
+}
+
+void member(std::string& out, std::string_view quoted_key, std::int64_t value) {
+  key(out, quoted_key);
+  append_json_integer(out, value);
+}
+
+void member(std::string& out, std::string_view quoted_key, const std::optional<std::int64_t>& value) {
+  key(out, quoted_key);
+  if (value) append_json_integer(out, *value); else out += "null";
+}
+
+void member(std::string& out, std::string_view quoted_key, double value) {
+  key(out, quoted_key);
+  append_json_number(out, value);
+}
+
+void game_members(std::string& out, const GameStats& s) {
+  member(out, R"("daily_active_users":)", s.daily_active_users);
+  member(out, R"("logins":)", s.logins);
+  member(out, R"("revenue_usd":)", s.revenue_usd);
+  member(out, R"("paid_users":)", s.paid_users);
+  member(out, R"("avg_sessions_per_user":)", s.avg_sessions_per_user);
+  member(out, R"("avg_time_spent_seconds":)", s.avg_time_spent_seconds);
+}
+
+template <class Row>
+std::string rows_text(const std::vector<Row>& rows, std::string_view quoted_label_key, std::string Row::*label) {
+  std::string out;
+  out.reserve(16 + rows.size() * 200);
+  out += '[';
+  for (const Row& row : rows) {
+    if (out.size() > 1) out += ',';
+    out += '{';
+    member(out, quoted_label_key, std::string_view(row.*label));
+    game_members(out, row.stats);
+    out += '}';
+  }
+  out += ']';
+  return out;
 }
 
 }  // namespace
 
-boost::json::object to_json(const UserStats& s) {
-  boost::json::object out;
-  out["user_id"] = s.user_id;
-  out["name"] = optional_value(s.name);
-  out["country"] = s.country;
-  out["logins"] = s.logins;
-  out["days_since_last_login"] = optional_value(s.days_since_last_login);
-  out["sessions"] = s.sessions;
-  out["time_spent_seconds"] = s.time_spent_seconds;
-  out["device_os"] = s.device_os;
-  out["marketing_campaign"] = optional_value(s.marketing_campaign);
-  out["registered_at"] = s.registered_at;
-  out["transactions"] = s.transactions;
-  out["revenue_usd"] = s.revenue_usd;
+std::string to_json_text(const UserStats& s) {
+  std::string out;
+  out.reserve(400);
+  out += '{';
+  member(out, R"("user_id":)", std::string_view(s.user_id));
+  member(out, R"("name":)", s.name);
+  member(out, R"("country":)", std::string_view(s.country));
+  member(out, R"("logins":)", s.logins);
+  member(out, R"("days_since_last_login":)", s.days_since_last_login);
+  member(out, R"("sessions":)", s.sessions);
+  member(out, R"("time_spent_seconds":)", s.time_spent_seconds);
+  member(out, R"("device_os":)", std::string_view(s.device_os));
+  member(out, R"("marketing_campaign":)", s.marketing_campaign);
+  member(out, R"("registered_at":)", std::string_view(s.registered_at));
+  member(out, R"("transactions":)", s.transactions);
+  member(out, R"("revenue_usd":)", s.revenue_usd);
+  out += '}';
   return out;
 }
 
-boost::json::object to_json(const GameStats& stats) {
-  boost::json::object out;
-  add_game_fields(out, stats);
+std::string to_json_text(const GameStats& stats) {
+  std::string out;
+  out.reserve(200);
+  out += '{';
+  game_members(out, stats);
+  out += '}';
   return out;
 }
 
-boost::json::array to_json(const std::vector<CountryGameStats>& rows) {
-  boost::json::array out;
-  out.reserve(rows.size());
-  for (const auto& row : rows) {
-    boost::json::object item;
-    item["country"] = row.country;
-    add_game_fields(item, row.stats);
-    out.push_back(std::move(item));
-  }
-  return out;
+std::string to_json_text(const std::vector<CountryGameStats>& rows) {
+  return rows_text(rows, R"("country":)", &CountryGameStats::country);
 }
 
-boost::json::array to_json(const std::vector<DayGameStats>& rows) {
-  boost::json::array out;
-  out.reserve(rows.size());
-  for (const auto& row : rows) {
-    boost::json::object item;
-    item["date"] = row.date;
-    add_game_fields(item, row.stats);
-    out.push_back(std::move(item));
-  }
-  return out;
+std::string to_json_text(const std::vector<DayGameStats>& rows) {
+  return rows_text(rows, R"("date":)", &DayGameStats::date);
 }
 
 boost::json::object to_json(const DatasetInfo& info) {

@@ -1,17 +1,21 @@
 #pragma once
-// The JSON shape of every answer (snake_case, SPEC §4/§5 field names first).
+// The JSON shape of every answer (snake_case, SPEC §4/§5 field names first). The statistics
+// answers, on every request of the hot routes, are written straight to text (json_text.hpp's
+// number and string forms) with no Boost.JSON tree in between: building the tree cost more than
+// the rest of the handler. The operational answers go through Boost.JSON.
 #include <boost/json/value.hpp>
 
+#include <string>
 #include <vector>
 
 #include "server/queries.hpp"
 
 namespace ge::server {
 
-boost::json::object to_json(const UserStats& stats);
-boost::json::object to_json(const GameStats& stats);
-boost::json::array to_json(const std::vector<CountryGameStats>& rows);  // each with "country"
-boost::json::array to_json(const std::vector<DayGameStats>& rows);      // each with "date"
+std::string to_json_text(const UserStats& stats);
+std::string to_json_text(const GameStats& stats);
+std::string to_json_text(const std::vector<CountryGameStats>& rows);  // each with "country"
+std::string to_json_text(const std::vector<DayGameStats>& rows);      // each with "date"
 boost::json::object to_json(const DatasetInfo& info);
 // The report is embedded as JSON when it parses, else as a string.
 boost::json::object to_json(const LoadRun& run);

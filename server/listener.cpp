@@ -32,8 +32,12 @@ bool is_resource_exhaustion(const boost::system::error_code& ec) {
 
 }  // namespace
 
-Listener::Listener(net::io_context& ioc, const net::ip::tcp::endpoint& endpoint, ServerState& state)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), pause_timer_(acceptor_.get_executor()), state_(state) {
+Listener::Listener(net::io_context& ioc, std::vector<net::io_context*> session_contexts,
+                   const net::ip::tcp::endpoint& endpoint, ServerState& state)
+    : session_contexts_(std::move(session_contexts)),
+      acceptor_(net::make_strand(ioc)),
+      pause_timer_(acceptor_.get_executor()),
+      state_(state) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -54,7 +58,9 @@ void Listener::stop() {
 
 void Listener::do_accept() {
   if (!acceptor_.is_open()) return;
-  acceptor_.async_accept(net::make_strand(ioc_),
+  net::io_context& context = *session_contexts_[next_context_];
+  next_context_ = (next_context_ + 1) % session_contexts_.size();
+  acceptor_.async_accept(net::make_strand(context),
                          boost::beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 

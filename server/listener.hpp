@@ -1,5 +1,6 @@
 #pragma once
-// Accepts connections and starts a Session for each, on a strand of its own.
+// Accepts connections and starts a Session for each, on a strand of its own, dealing them
+// round-robin over the I/O threads' io_contexts.
 //
 // Connections are capped (config.max_connections): a new connection beyond the cap makes the
 // connection idle the longest close (an idle keep-alive or a request that is still trickling
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "server/server_state.hpp"
 
@@ -23,7 +25,8 @@ namespace ge::server {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Binds and listens; throws boost::system::system_error when it cannot.
-  Listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint, ServerState& state);
+  Listener(boost::asio::io_context& ioc, std::vector<boost::asio::io_context*> session_contexts,
+           const boost::asio::ip::tcp::endpoint& endpoint, ServerState& state);
   boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
   void start();
   void stop();  // thread-safe
@@ -38,7 +41,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // The cap is reached: make room by evicting idle connections; false when none is idle.
   bool make_room();
 
-  boost::asio::io_context& ioc_;
+  std::vector<boost::asio::io_context*> session_contexts_;
+  std::size_t next_context_ = 0;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer pause_timer_;
   ServerState& state_;

@@ -18,7 +18,8 @@ void PooledConnection::configure() {
 }
 
 bool PooledConnection::revive() {
-  if (conn_.ok()) return true;
+  if (ok()) return true;
+  abandoned_ = false;
   PQreset(conn_.get());
   if (!conn_.ok()) return false;
   configure();
@@ -100,17 +101,77 @@ Pool::Lease Pool::acquire(Clock::time_point deadline) {
   return Lease(*this, std::move(conn));
 }
 
-void Pool::release(std::unique_ptr<PooledConnection> conn) noexcept {
-  std::unique_ptr<PooledConnection> broken;  // closed after the lock is released
+void Pool::drop_async_waiters() noexcept {
+  std::deque<AsyncWaiter> dropped;  // destroyed after the lock is released
+  const std::lock_guard lock(mutex_);
+  dropped.swap(async_waiters_);
+}
+
+std::optional<Pool::Lease> Pool::try_acquire_idle() {
+  std::unique_ptr<PooledConnection> conn;
   {
     const std::lock_guard lock(mutex_);
-    --in_use_;
-    if (conn->ok()) {
-      idle_.push_back(std::move(conn));
+    if (waiting_ > 0 || idle_.empty() || !idle_.back()->ok()) return std::nullopt;
+    conn = std::move(idle_.back());
+    idle_.pop_back();
+    ++in_use_;
+  }
+  return Lease(*this, std::move(conn));
+}
+
+Pool::AsyncAcquired Pool::acquire_async(AsyncWaiter waiter) {
+  std::unique_ptr<PooledConnection> conn;
+  {
+    const std::lock_guard lock(mutex_);
+    // Threads blocked in acquire() go first; a connection to open or revive blocks, so that is
+    // left to acquire() on a worker as well.
+    if (waiting_ == 0 && !idle_.empty() && idle_.back()->ok()) {
+      conn = std::move(idle_.back());
+      idle_.pop_back();
+      ++in_use_;
+    } else if (waiting_ > 0 || !idle_.empty() || open_ < options_.size) {
+      return {AsyncAcquire::use_blocking_acquire, std::nullopt};
     } else {
+      async_waiters_.push_back(std::move(waiter));
+      return {AsyncAcquire::queued, std::nullopt};
+    }
+  }
+  return {AsyncAcquire::got, Lease(*this, std::move(conn))};
+}
+
+void Pool::release(std::unique_ptr<PooledConnection> conn) noexcept {
+  std::unique_ptr<PooledConnection> broken;  // closed after the lock is released
+  std::optional<AsyncWaiter> next;           // handed the connection (or told to open one)
+  {
+    const std::lock_guard lock(mutex_);
+    if (waiting_ == 0) {
+      while (!async_waiters_.empty() && !next) {
+        if (!async_waiters_.front().claimed->exchange(true)) next = std::move(async_waiters_.front());
+        async_waiters_.pop_front();
+      }
+    }
+    if (conn->ok()) {
+      if (!next) {
+        --in_use_;
+        idle_.push_back(std::move(conn));
+      }
+    } else {
+      --in_use_;
       broken = std::move(conn);
       --open_;  // the next acquire opens a fresh one
     }
+  }
+  if (next) {
+    try {
+      if (conn) {
+        next->give(Lease(*this, std::move(conn)));
+      } else {
+        next->give(std::nullopt);  // the waiter opens a fresh connection with acquire()
+      }
+    } catch (...) {
+      // give only posts to an executor; nothing sensible is left to do if even that fails
+    }
+    return;
   }
   available_.notify_one();
 }
@@ -132,7 +193,8 @@ PoolStats Pool::stats() const {
     stats.size = options_.size;
     stats.open = open_;
     stats.in_use = in_use_;
-    stats.waiting = waiting_ + static_cast<std::size_t>(std::max<std::int64_t>(0, queued_.load()));
+    // async_waiters_ may still hold a few that timed out and are dropped on the next release
+    stats.waiting = waiting_ + async_waiters_.size() + static_cast<std::size_t>(std::max<std::int64_t>(0, queued_.load()));
   }
   stats.acquire_timeouts = acquire_timeouts_.load(std::memory_order_relaxed);
   stats.connect_failures = connect_failures_.load(std::memory_order_relaxed);

@@ -9,6 +9,8 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,6 +35,12 @@ struct Statement {
 
 using SqlParams = std::vector<std::optional<std::string>>;
 
+// One statement to run with its parameters.
+struct Call {
+  const Statement* statement = nullptr;
+  SqlParams params;
+};
+
 class PoolTimeout : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -51,9 +59,16 @@ class PooledConnection {
   // Prepares the statement on this connection if needed and runs it. Throws db::Error; after
   // a connection failure the error's SQLSTATE is 08006 and ok() is false.
   db::Result run(const Statement& statement, const SqlParams& params);
-  bool ok() const noexcept { return conn_.ok(); }
+  bool ok() const noexcept { return !abandoned_ && conn_.ok(); }
   // PQreset when the connection is bad; true when it is usable afterwards.
   bool revive();
+
+  // For running statements without blocking (async_query.hpp).
+  db::Connection& connection() noexcept { return conn_; }
+  bool is_prepared(std::string_view statement) const { return prepared_.contains(statement); }
+  void forget_prepared(std::string_view statement) { prepared_.erase(statement); }
+  // A query was left unfinished on it (its caller went away): not ok() until revived.
+  void abandon() noexcept { abandoned_ = true; }
 
  private:
   void configure();
@@ -62,6 +77,7 @@ class PooledConnection {
   db::Connection conn_;
   std::chrono::milliseconds statement_timeout_;
   std::unordered_set<std::string_view> prepared_;
+  bool abandoned_ = false;
 };
 
 struct PoolStats {
@@ -80,7 +96,7 @@ class Pool {
   class Lease {
    public:
     Lease(Pool& pool, std::unique_ptr<PooledConnection> conn) : pool_(&pool), conn_(std::move(conn)) {}
-    Lease(Lease&& other) noexcept = default;
+    Lease(Lease&& other) noexcept : pool_(other.pool_), conn_(std::move(other.conn_)) {}
     Lease& operator=(Lease&&) = delete;
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
@@ -120,8 +136,31 @@ class Pool {
     }
   }
 
+  // Acquiring without blocking, for the I/O threads: an idle connection at once (got), or the
+  // waiter is queued and `give` receives the lease later from the thread that releases one (give
+  // must not block: it posts to the requester's strand) — or nullopt there, or
+  // use_blocking_acquire at once, when no connection comes this way (one must be opened or reset,
+  // which blocks: use acquire() on a worker). Threads blocked in acquire() are served first. A
+  // queued waiter whose `claimed` flag is set (its deadline passed) is skipped.
+  struct AsyncWaiter {
+    std::shared_ptr<std::atomic<bool>> claimed;
+    std::function<void(std::optional<Lease>)> give;
+  };
+  enum class AsyncAcquire { got, queued, use_blocking_acquire };
+  struct AsyncAcquired {
+    AsyncAcquire status;
+    std::optional<Lease> lease;  // when got
+  };
+  AsyncAcquired acquire_async(AsyncWaiter waiter);
+  // acquire_async's "got" case alone: an idle, usable connection now, else nullopt.
+  std::optional<Lease> try_acquire_idle();
+  // Drops the queued waiters without calling them (their requesters hold sessions that must go
+  // while the server's state is still there: at the end of Server::run).
+  void drop_async_waiters() noexcept;
+
   PoolStats stats() const;
   const PoolOptions& options() const noexcept { return options_; }
+  void count_query_error() noexcept { query_errors_.fetch_add(1, std::memory_order_relaxed); }
 
   // Requests queued for a database worker count as waiting for a connection (the workers are as
   // many as the connections). The session calls these around the hand-over.
@@ -138,6 +177,7 @@ class Pool {
   mutable std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<PooledConnection>> idle_;
+  std::deque<AsyncWaiter> async_waiters_;
   std::size_t open_ = 0;  // idle + in use + being opened
   std::size_t in_use_ = 0;
   std::size_t waiting_ = 0;

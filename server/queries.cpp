@@ -29,14 +29,20 @@ constexpr Statement kUserAllTime{"evserve_user_all_time",
                                  "FROM ev_live.dataset d JOIN ev_live.users u ON u.user_id = $1::uuid",
                                  1};
 
+// One backward step in user_daily's primary key from the date: the newest row on or before it
+// carries the user's last login day up to then, and the day's figures when it is that very day.
 constexpr Statement kUserDay{"evserve_user_day",
-                             "SELECT " GE_USER_COLUMNS ", coalesce(ud.logins, 0), coalesce(ud.sessions_counted, 0), "
-                             "coalesce(ud.time_spent_seconds, 0), "
-                             "$2::date - (SELECT max(l.day) FROM ev_live.user_daily l "
-                             "WHERE l.user_id = u.user_id AND l.day <= $2::date AND l.logins > 0), "
-                             "coalesce(ud.transactions, 0), round(coalesce(ud.revenue_usd, 0), 2) "
+                             "SELECT " GE_USER_COLUMNS ", "
+                             "CASE WHEN ud.day = $2::date THEN ud.logins ELSE 0 END, "
+                             "CASE WHEN ud.day = $2::date THEN ud.sessions_counted ELSE 0 END, "
+                             "CASE WHEN ud.day = $2::date THEN ud.time_spent_seconds ELSE 0 END, "
+                             "$2::date - ud.last_login_day, "
+                             "CASE WHEN ud.day = $2::date THEN ud.transactions ELSE 0 END, "
+                             "CASE WHEN ud.day = $2::date THEN round(ud.revenue_usd, 2) ELSE 0.00 END "
                              "FROM ev_live.dataset d JOIN ev_live.users u ON u.user_id = $1::uuid "
-                             "LEFT JOIN ev_live.user_daily ud ON ud.user_id = u.user_id AND ud.day = $2::date",
+                             "LEFT JOIN LATERAL (SELECT l.day, l.logins, l.sessions_counted, l.time_spent_seconds, "
+                             "l.transactions, l.revenue_usd, l.last_login_day FROM ev_live.user_daily l "
+                             "WHERE l.user_id = u.user_id AND l.day <= $2::date ORDER BY l.day DESC LIMIT 1) ud ON true",
                              2};
 
 constexpr Statement kGameAllTime{"evserve_game_all_time", "SELECT " GE_TOTAL_FIGURES " FROM ev_live.game_totals g",
@@ -150,9 +156,17 @@ bool is_missing_relation(std::string_view sqlstate) noexcept {
   return sqlstate == "3F000" /* invalid_schema_name */ || sqlstate == "42P01" /* undefined_table */;
 }
 
+Call user_stats_call(const UserStatsQuery& query) {
+  if (query.date) return {&kUserDay, {query.user_id, day_text(*query.date)}};
+  return {&kUserAllTime, {query.user_id}};
+}
+
 std::optional<UserStats> query_user_stats(PooledConnection& conn, const UserStatsQuery& query) {
-  const db::Result r = query.date ? conn.run(kUserDay, {query.user_id, day_text(*query.date)})
-                                  : conn.run(kUserAllTime, {query.user_id});
+  const Call call = user_stats_call(query);
+  return user_stats_from(conn.run(*call.statement, call.params));
+}
+
+std::optional<UserStats> user_stats_from(const db::Result& r) {
   if (r.rows() == 0) return std::nullopt;
   UserStats s;
   s.user_id = std::string(r.value(0, 0));
@@ -170,24 +184,35 @@ std::optional<UserStats> query_user_stats(PooledConnection& conn, const UserStat
   return s;
 }
 
+Call game_stats_call(std::optional<DayNumber> date, const std::optional<std::string>& country) {
+  if (date && country) return {&kGameDayCountry, {day_text(*date), *country}};
+  if (date) return {&kGameDay, {day_text(*date)}};
+  if (country) return {&kGameAllTimeCountry, {*country}};
+  return {&kGameAllTime, {}};
+}
+
 GameStats query_game_stats(PooledConnection& conn, std::optional<DayNumber> date,
                            const std::optional<std::string>& country) {
-  db::Result r;
-  if (date && country) {
-    r = conn.run(kGameDayCountry, {day_text(*date), *country});
-  } else if (date) {
-    r = conn.run(kGameDay, {day_text(*date)});
-  } else if (country) {
-    r = conn.run(kGameAllTimeCountry, {*country});
-  } else {
-    r = conn.run(kGameAllTime, {});
-  }
+  const Call call = game_stats_call(date, country);
+  return game_stats_from(conn.run(*call.statement, call.params));
+}
+
+GameStats game_stats_from(const db::Result& r) {
   if (r.rows() != 1) throw db::Error("game statistics query returned no row");
   return game_stats_at(r, 0, 0);
 }
 
+Call game_stats_by_country_call(std::optional<DayNumber> date) {
+  if (date) return {&kGameByCountryDay, {day_text(*date)}};
+  return {&kGameByCountryAllTime, {}};
+}
+
 std::vector<CountryGameStats> query_game_stats_by_country(PooledConnection& conn, std::optional<DayNumber> date) {
-  const db::Result r = date ? conn.run(kGameByCountryDay, {day_text(*date)}) : conn.run(kGameByCountryAllTime, {});
+  const Call call = game_stats_by_country_call(date);
+  return game_stats_by_country_from(conn.run(*call.statement, call.params));
+}
+
+std::vector<CountryGameStats> game_stats_by_country_from(const db::Result& r) {
   std::vector<CountryGameStats> rows;
   rows.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) rows.push_back({std::string(r.value(i, 0)), game_stats_at(r, i, 1)});

@@ -69,11 +69,19 @@ struct LoadRun {
   std::optional<std::string> error;
 };
 
+// query_x(conn, …) runs x_call(…)'s statement and turns the rows into the answer with x_from(…);
+// the session runs the call itself without blocking (async_query.hpp) and then uses x_from.
 // nullopt: no such user.
 std::optional<UserStats> query_user_stats(PooledConnection& conn, const UserStatsQuery& query);
+Call user_stats_call(const UserStatsQuery& query);
+std::optional<UserStats> user_stats_from(const db::Result& rows);
 GameStats query_game_stats(PooledConnection& conn, std::optional<DayNumber> date,
                            const std::optional<std::string>& country);
+Call game_stats_call(std::optional<DayNumber> date, const std::optional<std::string>& country);
+GameStats game_stats_from(const db::Result& rows);
 std::vector<CountryGameStats> query_game_stats_by_country(PooledConnection& conn, std::optional<DayNumber> date);
+Call game_stats_by_country_call(std::optional<DayNumber> date);
+std::vector<CountryGameStats> game_stats_by_country_from(const db::Result& rows);
 std::vector<DayGameStats> query_game_daily(PooledConnection& conn, const GameDailyQuery& query);
 // nullopt: ev_live.dataset is empty. Throws db::Error 3F000/42P01 when there is no ev_live yet.
 std::optional<DatasetInfo> query_dataset(PooledConnection& conn);

@@ -12,11 +12,11 @@ namespace ge::server {
 namespace {
 
 constexpr std::array kRoutes{
-    Route{"/v1/users/{user_id}/stats", true, &handle_user_stats},
-    Route{"/v1/game/stats", true, &handle_game_stats},
+    Route{"/v1/users/{user_id}/stats", true, nullptr, &plan_user_stats},
+    Route{"/v1/game/stats", true, nullptr, &plan_game_stats},
     Route{"/v1/game/daily", true, &handle_game_daily},
-    Route{"/queryUserData", true, &handle_query_user_data},
-    Route{"/queryGameData", true, &handle_game_stats},
+    Route{"/queryUserData", true, nullptr, &plan_query_user_data},
+    Route{"/queryGameData", true, nullptr, &plan_game_stats},
     Route{"/healthz", false, &handle_healthz},
     Route{"/readyz", true, &handle_readyz},
     Route{"/v1/loads/latest", true, &handle_loads_latest},
@@ -28,8 +28,18 @@ bool is_capture(std::string_view segment) {
   return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-bool matches(const Route& route, const std::vector<std::string>& segments, std::vector<std::string>& captures) {
-  const auto pattern = pattern_segments(route.pattern);
+// Each route's pattern split once, not on every request.
+const std::vector<std::vector<std::string_view>>& route_segments() {
+  static const auto segments = [] {
+    std::vector<std::vector<std::string_view>> out;
+    for (const Route& route : kRoutes) out.push_back(pattern_segments(route.pattern));
+    return out;
+  }();
+  return segments;
+}
+
+bool matches(const std::vector<std::string_view>& pattern, const std::vector<std::string>& segments,
+             std::vector<std::string>& captures) {
   if (pattern.size() != segments.size()) return false;
   captures.clear();
   for (std::size_t i = 0; i < pattern.size(); ++i) {
@@ -75,38 +85,76 @@ Resolution resolve(http::verb method, std::string_view target) {
   }
   auto& parsed_target = std::get<Target>(parsed);
   std::vector<std::string> captures;
-  for (const Route& route : kRoutes) {
-    if (!matches(route, parsed_target.segments, captures)) continue;
+  const auto& patterns = route_segments();
+  for (std::size_t i = 0; i < kRoutes.size(); ++i) {
+    const Route& route = kRoutes[i];
+    if (!matches(patterns[i], parsed_target.segments, captures)) continue;
     if (method != http::verb::get && method != http::verb::head) return {method_not_allowed(), route.pattern};
     return {ResolvedRequest{&route, std::move(parsed_target), std::move(captures)}, route.pattern};
   }
   return {not_found("no such route"), kUnmatchedRoute};
 }
 
-Reply run(const ResolvedRequest& request, Services& services, Clock::time_point deadline) {
-  const RouteContext ctx{request.target, request.captures, services, deadline};
+Reply db_error_reply(const db::Error& error, std::string_view route) {
+  if (is_missing_relation(error.sqlstate())) {
+    return service_unavailable("no_data", "no data has been loaded yet (run evload)", kRetryAfterNoData);
+  }
+  if (error.sqlstate() == "57014") {
+    return service_unavailable("db_timeout", "the database did not answer in time", kRetryAfterDbDown);
+  }
+  if (is_unavailable(error.sqlstate())) {
+    std::cerr << "evserve: database unavailable: " << error.what() << '\n';
+    return service_unavailable("db_unavailable", "the database is not reachable", kRetryAfterDbDown);
+  }
+  std::cerr << "evserve: database error on " << route << ": " << error.what() << '\n';
+  return error_reply(http::status::internal_server_error, "internal_error", "database error");
+}
+
+namespace {
+
+template <class F>
+Reply replying_to_errors(std::string_view route, F&& f) {
   try {
-    return request.route->handler(ctx);
+    return f();
   } catch (const PoolTimeout&) {
     return service_unavailable("pool_exhausted", "all database connections are busy; retry shortly",
                                kRetryAfterPoolBusy);
   } catch (const db::Error& error) {
-    if (is_missing_relation(error.sqlstate())) {
-      return service_unavailable("no_data", "no data has been loaded yet (run evload)", kRetryAfterNoData);
-    }
-    if (error.sqlstate() == "57014") {
-      return service_unavailable("db_timeout", "the database did not answer in time", kRetryAfterDbDown);
-    }
-    if (is_unavailable(error.sqlstate())) {
-      std::cerr << "evserve: database unavailable: " << error.what() << '\n';
-      return service_unavailable("db_unavailable", "the database is not reachable", kRetryAfterDbDown);
-    }
-    std::cerr << "evserve: database error on " << request.route->pattern << ": " << error.what() << '\n';
-    return error_reply(http::status::internal_server_error, "internal_error", "database error");
+    return db_error_reply(error, route);
   } catch (const std::exception& error) {
-    std::cerr << "evserve: error on " << request.route->pattern << ": " << error.what() << '\n';
+    std::cerr << "evserve: error on " << route << ": " << error.what() << '\n';
     return error_reply(http::status::internal_server_error, "internal_error", "internal error");
   }
+}
+
+}  // namespace
+
+Plan plan(const ResolvedRequest& request, Services& services, Clock::time_point deadline) {
+  const RouteContext ctx{request.target, request.captures, services, deadline};
+  Plan result = Reply{};
+  Reply failure = replying_to_errors(request.route->pattern, [&] {
+    result = request.route->plan(ctx);
+    return Reply{};
+  });
+  if (failure.status != http::status::ok) return failure;
+  return result;
+}
+
+Reply answer(const DbQuery& query, const db::Result& rows, std::string_view route) {
+  return replying_to_errors(route, [&] { return query.answer(rows); });
+}
+
+Reply run(const ResolvedRequest& request, Services& services, Clock::time_point deadline) {
+  const RouteContext ctx{request.target, request.captures, services, deadline};
+  return replying_to_errors(request.route->pattern, [&] {
+    if (!request.route->plan) return request.route->handler(ctx);
+    Plan planned = request.route->plan(ctx);
+    if (auto* reply = std::get_if<Reply>(&planned)) return std::move(*reply);
+    const auto& query = std::get<DbQuery>(planned);
+    const db::Result rows = services.pool.run(
+        deadline, [&](PooledConnection& conn) { return conn.run(*query.call.statement, query.call.params); });
+    return query.answer(rows);
+  });
 }
 
 }  // namespace ge::server

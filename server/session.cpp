@@ -4,14 +4,17 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/version.hpp>
 
 #include <atomic>
 #include <iostream>
+
+#include "server/async_query.hpp"
+#include "server/response_text.hpp"
 
 namespace ge::server {
 
@@ -161,13 +164,101 @@ void Session::handle(http::request<http::string_body>&& request) {
     complete(slot, info, resolution.route_label, run(resolved, state_.services, deadline));
     return;
   }
+  if (resolved.route->plan) {
+    Plan planned = plan(resolved, state_.services, deadline);
+    if (auto* reply = std::get_if<Reply>(&planned)) {
+      complete(slot, info, resolution.route_label, std::move(*reply));
+      return;
+    }
+    run_query(slot, std::move(info), resolution.route_label, std::move(resolved), std::get<DbQuery>(std::move(planned)),
+              deadline);
+    return;
+  }
+  run_on_workers(slot, std::move(info), resolution.route_label, std::move(resolved), deadline);
+}
+
+void Session::run_query(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route,
+                        ResolvedRequest resolved, DbQuery query, Clock::time_point deadline) {
+  // While the request waits for a connection, a timer answers 503 at the deadline; whichever of
+  // the two claims the request first answers it. The timer is armed only when the wait starts.
+  if (auto idle = state_.pool.try_acquire_idle()) {
+    on_lease(slot, std::move(info), route, std::move(resolved), std::move(query), deadline, std::move(idle));
+    return;
+  }
+  auto claimed = std::make_shared<std::atomic<bool>>(false);
+  auto timer = std::make_shared<net::steady_timer>(stream_.get_executor());
+  Pool::AsyncWaiter waiter{
+      claimed, [self = shared_from_this(), slot, info, route, resolved, query, deadline,
+                timer](std::optional<Pool::Lease> lease) mutable {
+        // Called by whichever thread released the connection: continue on this session's strand.
+        net::post(self->stream_.get_executor(), [self, slot, info = std::move(info), route, resolved = std::move(resolved),
+                                                 query = std::move(query), deadline, timer,
+                                                 lease = std::move(lease)]() mutable {
+          timer->cancel();
+          self->on_lease(slot, std::move(info), route, std::move(resolved), std::move(query), deadline,
+                         std::move(lease));
+        });
+      }};
+  auto acquired = state_.pool.acquire_async(std::move(waiter));
+  switch (acquired.status) {
+    case Pool::AsyncAcquire::got:
+      on_lease(slot, std::move(info), route, std::move(resolved), std::move(query), deadline, std::move(acquired.lease));
+      return;
+    case Pool::AsyncAcquire::use_blocking_acquire:
+      run_on_workers(slot, std::move(info), route, std::move(resolved), deadline);
+      return;
+    case Pool::AsyncAcquire::queued:
+      timer->expires_at(deadline);
+      timer->async_wait([self = shared_from_this(), slot, info = std::move(info), route, claimed](beast::error_code ec) {
+        if (ec || claimed->exchange(true)) return;
+        self->state_.pool.count_acquire_timeout();
+        self->complete(slot, info, route,
+                       service_unavailable("pool_exhausted", "all database connections are busy; retry shortly",
+                                           kRetryAfterPoolBusy));
+      });
+      return;
+  }
+}
+
+void Session::on_lease(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route,
+                       ResolvedRequest resolved, DbQuery query, Clock::time_point deadline,
+                       std::optional<Pool::Lease> lease) {
+  // No connection came (one has to be opened), or this one has not prepared the statement yet
+  // (preparing is a blocking round trip, once per connection): the workers do it.
+  if (!lease || !(*lease)->is_prepared(query.call.statement->name)) {
+    lease.reset();
+    run_on_workers(slot, std::move(info), route, std::move(resolved), deadline);
+    return;
+  }
+  const Call call = query.call;
+  async_query(std::move(*lease), call, stream_.get_executor(),
+              [self = shared_from_this(), slot, info = std::move(info), route, resolved = std::move(resolved),
+               query = std::move(query), deadline](QueryOutcome&& outcome, Pool::Lease&& used) mutable {
+                Pool::Lease held = std::move(used);
+                if (outcome.error) {
+                  self->state_.pool.count_query_error();
+                  if (!held->ok()) {
+                    // The connection broke under the query (a database restart): retry once on a
+                    // fresh connection, as Pool::run does, which opens one: on the workers.
+                    { const Pool::Lease dropped = std::move(held); }
+                    self->run_on_workers(slot, std::move(info), route, std::move(resolved), deadline);
+                    return;
+                  }
+                }
+                { const Pool::Lease released = std::move(held); }  // free before the answer is built
+                Reply reply = outcome.error ? db_error_reply(*outcome.error, route) : answer(query, outcome.result, route);
+                self->complete(slot, info, route, std::move(reply));
+              });
+}
+
+void Session::run_on_workers(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route,
+                             ResolvedRequest resolved, Clock::time_point deadline) {
   // Blocking database work goes to the workers; the work guard keeps the I/O loop alive until
   // the reply is back on this strand (even during shutdown). If no worker has picked the job up
   // by the deadline (all connections busy), a timer answers 503 right then and the job is skipped.
   auto claimed = std::make_shared<std::atomic<bool>>(false);
   auto timer = std::make_shared<net::steady_timer>(stream_.get_executor(), deadline);
-  timer->async_wait([self = shared_from_this(), slot, info, label = resolution.route_label, claimed,
-                     timer](beast::error_code ec) {
+  timer->async_wait([self = shared_from_this(), slot, info, label = route, claimed, timer](beast::error_code ec) {
     if (ec || claimed->exchange(true)) return;
     self->state_.pool.job_started();
     self->state_.pool.count_acquire_timeout();
@@ -176,7 +267,7 @@ void Session::handle(http::request<http::string_body>&& request) {
                                        kRetryAfterPoolBusy));
   });
   state_.pool.job_queued();
-  net::post(state_.workers, [self = shared_from_this(), slot, info = std::move(info), label = resolution.route_label,
+  net::post(state_.workers, [self = shared_from_this(), slot, info = std::move(info), label = route,
                              resolved = std::move(resolved), deadline, claimed, timer,
                              work = net::make_work_guard(stream_.get_executor())]() mutable {
     if (claimed->exchange(true)) return;  // the timer has answered already
@@ -193,16 +284,9 @@ void Session::handle(http::request<http::string_body>&& request) {
 
 void Session::complete(const std::shared_ptr<Slot>& slot, const RequestInfo& info, std::string_view route,
                        Reply reply) {
-  http::response<http::string_body> response{reply.status, info.version};
-  response.set(http::field::server, "evserve");
-  response.set(http::field::content_type, reply.content_type);
-  response.set(http::field::cache_control, "no-store");
-  for (const auto& [name, value] : reply.headers) response.set(name, value);
   const std::size_t body_bytes = reply.body.size();
-  response.body() = std::move(reply.body);
-  response.prepare_payload();
-  if (info.method == http::verb::head) response.body().clear();  // Content-Length stays the GET's
-  response.keep_alive(!slot->close);
+  std::string response =
+      response_text(reply, ResponseFraming{info.version, !slot->close, info.method == http::verb::head});
 
   const auto elapsed = std::chrono::duration<double>(Clock::now() - info.start);
   const auto status = static_cast<unsigned>(reply.status);
@@ -217,8 +301,8 @@ void Session::maybe_write() {
   if (writing_ || closed_ || queue_.empty() || !queue_.front()->response) return;
   writing_ = true;
   stream_.expires_after(state_.config.read_timeout);
-  http::async_write(stream_, *queue_.front()->response,
-                    beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  net::async_write(stream_, net::buffer(*queue_.front()->response),
+                   beast::bind_front_handler(&Session::on_write, shared_from_this()));
 }
 
 void Session::on_write(beast::error_code ec, std::size_t /*bytes*/) {

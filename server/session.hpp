@@ -20,6 +20,7 @@
 #include <string>
 
 #include "server/reply.hpp"
+#include "server/router.hpp"
 #include "server/server_state.hpp"
 
 namespace ge::server {
@@ -43,7 +44,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   struct Slot {
-    std::optional<http::response<http::string_body>> response;
+    std::optional<std::string> response;  // the bytes on the wire (response_text.hpp)
     bool close = false;
   };
   struct RequestInfo {
@@ -57,6 +58,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle(http::request<http::string_body>&& request);
+  // A statement without blocking: a pooled connection now or when one is released (async_query).
+  void run_query(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route, ResolvedRequest resolved,
+                 DbQuery query, Clock::time_point deadline);
+  void on_lease(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route, ResolvedRequest resolved,
+                DbQuery query, Clock::time_point deadline, std::optional<Pool::Lease> lease);
+  // The blocking way, on the database workers: opening connections, retries, other routes.
+  void run_on_workers(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route,
+                      ResolvedRequest resolved, Clock::time_point deadline);
   void reject(http::status status, std::string_view code, std::string_view message);
   void complete(const std::shared_ptr<Slot>& slot, const RequestInfo& info, std::string_view route, Reply reply);
   void maybe_write();

@@ -46,7 +46,7 @@ CREATE TABLE transactions (
   amount_usd  numeric      NOT NULL          -- amount × rate_to_usd, exact
 );
 
--- Serving tables: every SPEC §4/§5 answer is a few index lookups into these -----------------
+-- Serving tables: every SPEC §4/§5 answer is one or two index lookups into these -----------------
 
 -- Per user and UTC day on which the user has a login, counted-session time or a transaction.
 CREATE TABLE user_daily (
@@ -56,7 +56,11 @@ CREATE TABLE user_daily (
   sessions_counted   integer NOT NULL,      -- counted sessions whose login is on this day
   time_spent_seconds bigint  NOT NULL,      -- seconds of counted sessions inside this day
   transactions       integer NOT NULL,
-  revenue_usd        numeric NOT NULL
+  revenue_usd        numeric NOT NULL,
+  -- The user's last login day on or before this day (NULL: none yet), so that a dated user query
+  -- (SPEC §4 days_since_last_login) is one backward index step from the date: the newest row at or
+  -- before it has both the day's figures (when it is that day) and the last login day.
+  last_login_day     date
 );
 
 -- Per UTC day and registration country (only pairs with any activity).

@@ -6,6 +6,5 @@ CREATE INDEX sessions_user_login_idx ON sessions (user_id, login_at);
 ALTER TABLE transactions ADD PRIMARY KEY (event_id);
 CREATE INDEX transactions_user_time_idx ON transactions (user_id, occurred_at);
 ALTER TABLE user_daily ADD PRIMARY KEY (user_id, day);
-CREATE INDEX user_daily_login_days_idx ON user_daily (user_id, day) WHERE logins > 0;
 ALTER TABLE game_daily ADD PRIMARY KEY (day, country);
 ALTER TABLE game_totals ADD PRIMARY KEY (country);

@@ -58,9 +58,11 @@ class Connection {
   Result prepare(const std::string& name, const std::string& sql, int parameter_count);
   Result exec_prepared(const std::string& name, const std::vector<std::optional<std::string>>& params);
   std::string error_message() const;
+  // Takes ownership of a result from this connection (PQgetResult); throws Error, with the
+  // result's SQLSTATE, unless it is a success.
+  Result check(PGresult* result, std::string_view what);
 
  private:
-  Result check(PGresult* result, std::string_view what);
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_{nullptr, &PQfinish};
 };
 

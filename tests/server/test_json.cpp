@@ -50,31 +50,53 @@ TEST_CASE("user stats view has the SPEC §4 fields", "[json]") {
   s.sessions = 2;
   s.time_spent_seconds = 900;
   s.revenue_usd = 6.28;
-  const std::string text = to_json_text(to_json(s));
+  const std::string text = to_json_text(s);
   CHECK(text ==
         R"({"user_id":"a1a1a1a1-683b-11ee-aca7-8699b86be788","name":null,"country":"DE","logins":2,)"
         R"("days_since_last_login":null,"sessions":2,"time_spent_seconds":900,"device_os":"iOS",)"
         R"("marketing_campaign":null,"registered_at":"2010-05-08T10:00:00Z","transactions":0,"revenue_usd":6.28})");
   s.name = "Horst";
   s.days_since_last_login = 0;
-  const auto v = boost::json::parse(to_json_text(to_json(s)));
+  const auto v = boost::json::parse(to_json_text(s));
   CHECK(v.at("name") == "Horst");
   CHECK(v.at("days_since_last_login").as_int64() == 0);
 }
 
 TEST_CASE("game stats views", "[json]") {
   GameStats g{4, 8, 8.86, 2, 1.5, 2065.25};
-  CHECK(to_json_text(to_json(g)) ==
+  CHECK(to_json_text(g) ==
         R"({"daily_active_users":4,"logins":8,"revenue_usd":8.86,"paid_users":2,"avg_sessions_per_user":1.5,)"
         R"("avg_time_spent_seconds":2065.25})");
   const std::vector<CountryGameStats> rows{{"DE", g}, {"ES", GameStats{}}};
-  const auto array = boost::json::parse(to_json_text(to_json(rows))).as_array();
+  const auto array = boost::json::parse(to_json_text(rows)).as_array();
   REQUIRE(array.size() == 2);
   CHECK(array[0].at("country") == "DE");
   CHECK(array[1].at("avg_time_spent_seconds").is_double());
   CHECK(to_json_text(array[1].at("revenue_usd")) == "0.0");
   const std::vector<DayGameStats> days{{"2010-05-08", g}};
-  CHECK(boost::json::parse(to_json_text(to_json(days))).as_array()[0].at("date") == "2010-05-08");
+  CHECK(boost::json::parse(to_json_text(days)).as_array()[0].at("date") == "2010-05-08");
+}
+
+TEST_CASE("statistics views written as text escape strings and separate rows", "[json]") {
+  UserStats s;
+  s.user_id = "a1a1a1a1-683b-11ee-aca7-8699b86be788";
+  s.name = "Zo\u00eb \"Q\"\\\n\x1f";
+  s.marketing_campaign = "camp";
+  s.days_since_last_login = 12;
+  s.revenue_usd = 7200;
+  const auto v = boost::json::parse(to_json_text(s)).as_object();
+  CHECK(v.at("name") == "Zo\u00eb \"Q\"\\\n\x1f");
+  CHECK(v.at("marketing_campaign") == "camp");
+  CHECK(v.at("days_since_last_login").as_int64() == 12);
+  CHECK(v.at("revenue_usd").as_double() == 7200.0);
+  CHECK(v.size() == 12);
+  const std::vector<CountryGameStats> rows{{"DE", GameStats{1, 2, 0.5, 0, 0, 0}}, {"ES", GameStats{}}};
+  CHECK(to_json_text(rows) ==
+        R"([{"country":"DE","daily_active_users":1,"logins":2,"revenue_usd":0.5,"paid_users":0,)"
+        R"("avg_sessions_per_user":0.0,"avg_time_spent_seconds":0.0},)"
+        R"({"country":"ES","daily_active_users":0,"logins":0,"revenue_usd":0.0,"paid_users":0,)"
+        R"("avg_sessions_per_user":0.0,"avg_time_spent_seconds":0.0}])");
+  CHECK(to_json_text(std::vector<DayGameStats>{}) == "[]");
 }
 
 TEST_CASE("load run view embeds the report", "[json]") {

@@ -26,7 +26,8 @@ TEST_CASE("statements are uniquely named and use exactly their parameters", "[qu
 }
 
 TEST_CASE("every table is named with its schema (ev_live is swapped by rename)", "[queries]") {
-  const std::regex from_or_join(R"(\b(FROM|JOIN)\s+([A-Za-z_][A-Za-z0-9_.]*))", std::regex::icase);
+  // A LATERAL subquery is no table; the FROM inside it is checked on its own.
+  const std::regex from_or_join(R"(\b(FROM|JOIN)\s+(?!LATERAL\b)([A-Za-z_][A-Za-z0-9_.]*))", std::regex::icase);
   for (const auto& statement : all_statements()) {
     const std::string sql(statement.sql);
     for (auto it = std::sregex_iterator(sql.begin(), sql.end(), from_or_join); it != std::sregex_iterator(); ++it) {

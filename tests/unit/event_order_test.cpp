@@ -76,7 +76,7 @@ TEST_CASE("all twelve cells of the state machine, in time order whatever the fil
   CHECK(r.table(Table::transactions) == Rows{"105|" + A + "|" + ts(t + 13) + "|1.99|EUR|2.587"});
   CHECK(r.table(Table::users) ==
         Rows{A + "|Horst|DE|iOS|ads|" + ts(t + 10) + "|1|2|1|4|2010-05-08|1|2.587"});
-  CHECK(r.table(Table::user_daily) == Rows{A + "|2010-05-08|2|1|4|1|2.587"});
+  CHECK(r.table(Table::user_daily) == Rows{A + "|2010-05-08|2|1|4|1|2.587|2010-05-08"});
   CHECK(r.counts.accepted_by_type == std::array<std::uint64_t, 4>{1, 1, 1, 1});
   CHECK(r.counts.logins == 2);
   CHECK(r.counts.sessions_all == 2);
@@ -238,13 +238,14 @@ TEST_CASE("sessions: split across UTC midnight, 0 s kept but not counted, 1 s co
                     "20|" + C + "|2010-05-08 12:00:00+00|21|2010-05-10 12:00:00+00|172800|t"}));
   // user_daily: logins and counted sessions on the login's day, time split over the days.
   CHECK(sorted(r.table(Table::user_daily)) == sorted(Rows{
-                                                  A + "|2010-05-08|1|1|100|0|0",
-                                                  A + "|2010-05-09|1|1|201|0|0",
-                                                  A + "|2010-05-10|1|0|0|0|0",
-                                                  B + "|2010-05-08|1|0|0|0|0",
-                                                  C + "|2010-05-08|1|1|43200|0|0",
-                                                  C + "|2010-05-09|0|0|86400|0|0",
-                                                  C + "|2010-05-10|0|0|43200|0|0",
+                                                  A + "|2010-05-08|1|1|100|0|0|2010-05-08",
+                                                  A + "|2010-05-09|1|1|201|0|0|2010-05-09",
+                                                  A + "|2010-05-10|1|0|0|0|0|2010-05-10",
+                                                  B + "|2010-05-08|1|0|0|0|0|2010-05-08",
+                                                  C + "|2010-05-08|1|1|43200|0|0|2010-05-08",
+                                                  // no login on these days: the last one carries forward
+                                                  C + "|2010-05-09|0|0|86400|0|0|2010-05-08",
+                                                  C + "|2010-05-10|0|0|43200|0|0|2010-05-08",
                                               }));
   CHECK(sorted(r.table(Table::users)) ==
         sorted(Rows{A + "|Horst|DE|iOS|ads|2010-05-08 23:58:20+00|1|3|2|301|2010-05-10|0|0",
@@ -287,7 +288,7 @@ TEST_CASE("transactions convert to USD exactly at the rate file's precision") {
   CHECK(r.revenue.to_string() == "3.333933");
   CHECK(r.revenue.to_string_rounded(2) == "3.33");
   CHECK(r.counts.transactions == 4);
-  CHECK(r.table(Table::user_daily) == Rows{A + "|2010-05-08|1|0|0|4|3.333933"});
+  CHECK(r.table(Table::user_daily) == Rows{A + "|2010-05-08|1|0|0|4|3.333933|2010-05-08"});
 }
 
 TEST_CASE("users: identity, names, campaigns, paid users; rejected-only users leave no row") {

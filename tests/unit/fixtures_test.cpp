@@ -169,8 +169,8 @@ TEST_CASE("fixture tiny: the README's notes, line by line") {
   // A2 across midnight: 100 s on 05-08, 200 s on 05-09, counted on the login day.
   const std::string a = "a1a1a1a1-683b-11ee-aca7-8699b86be788";
   const auto daily = r.table(ge::Table::user_daily);
-  CHECK(std::count(daily.begin(), daily.end(), a + "|2010-05-08|2|2|700|2|6.277") == 1);
-  CHECK(std::count(daily.begin(), daily.end(), a + "|2010-05-09|0|0|200|0|0") == 1);
+  CHECK(std::count(daily.begin(), daily.end(), a + "|2010-05-08|2|2|700|2|6.277|2010-05-08") == 1);
+  CHECK(std::count(daily.begin(), daily.end(), a + "|2010-05-09|0|0|200|0|0|2010-05-08") == 1);
   // F registered with an upper-case id: one user, stored lower-case.
   const auto users = r.table(ge::Table::users);
   CHECK(std::count_if(users.begin(), users.end(), [](const std::string& row) {

@@ -207,7 +207,7 @@ inline constexpr std::array<std::string_view, ge::kTableCount> kTableKinds{
                       //        logins, sessions, time, last login day, transactions, revenue
     "IUTITIB",        // sessions: login id, user, login_at, logout id, logout_at, length, counted
     "IUTNSN",         // transactions: id, user, at, amount, currency, amount_usd
-    "UDIIIIN",        // user_daily: user, day, logins, sessions, time, transactions, revenue
+    "UDIIIIND",       // user_daily: user, day, logins, sessions, time, transactions, revenue, last login day
     "DSIIIIIIIIN",    // game_daily: day, country, active, paid active, logins, sessions, users w/ sessions,
                       //             time, users w/ time, transactions, revenue
     "SIIIIIIIIIN",    // game_totals: country, users, paid users, active, logins, sessions, users w/ sessions,

@@ -16,44 +16,13 @@
 #include "server/metrics.hpp"
 #include "server/queries.hpp"
 #include "server/router.hpp"
+#include "tests/server/db/database.hpp"
 
 using namespace ge::server;
 using ge::db::Connection;
+using ge::server::testing::Database;
 
 namespace {
-
-std::string admin_url() {
-  const char* url = std::getenv("GE_TEST_PG_URL");
-  if (!url || !*url) FAIL("GE_TEST_PG_URL is not set (run through CTest, which starts the test cluster)");
-  return url;
-}
-
-// A fresh database of its own, dropped afterwards.
-class Database {
- public:
-  explicit Database(const std::string& name) : admin_(admin_url()), name_(name) {
-    Connection admin(admin_);
-    admin.exec("SET client_min_messages = warning");
-    admin.exec("DROP DATABASE IF EXISTS " + ge::db::quote_identifier(name_) + " WITH (FORCE)");
-    admin.exec("CREATE DATABASE " + ge::db::quote_identifier(name_));
-    url_ = admin_.substr(0, admin_.rfind('/') + 1) + name_;
-  }
-  ~Database() {
-    try {
-      Connection admin(admin_);
-      admin.exec("DROP DATABASE IF EXISTS " + ge::db::quote_identifier(name_) + " WITH (FORCE)");
-    } catch (...) {
-    }
-  }
-  Database(const Database&) = delete;
-  Database& operator=(const Database&) = delete;
-  const std::string& url() const { return url_; }
-
- private:
-  std::string admin_;
-  std::string name_;
-  std::string url_;
-};
 
 // One generation of the serving tables in `schema` with one game_totals row whose logins are
 // `logins` (and its dataset row).
