@@ -5,8 +5,14 @@
 
 namespace ge::server {
 
-// Descriptors kept back for the process itself, beyond the database pool.
-inline constexpr std::size_t kReservedDescriptors = 64;
+// Idle connections evicted per scan at the cap (listener.cpp): the newcomers take their places
+// while they close, so the connections may exceed the cap by this many for a moment.
+inline constexpr std::size_t kEvictionBatch = 32;
+
+// Descriptors kept back beyond the database pool: the process's own (listener, an epoll, eventfd
+// and timerfd per I/O thread, stdio, logs, libpq sockets watched per query) and the moment's
+// excess of an eviction batch.
+inline constexpr std::size_t kReservedDescriptors = 64 + kEvictionBatch;
 
 // Raises the soft RLIMIT_NOFILE to the hard limit (as nginx's worker_rlimit_nofile or Go's
 // runtime do: the soft default of 1024 is a relic of select()); returns the soft limit now in

@@ -1,5 +1,7 @@
 #include "server/listener.hpp"
 
+#include "server/descriptor_budget.hpp"
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
@@ -20,9 +22,8 @@ namespace {
 // connections it closes meanwhile to get descriptors back.
 constexpr auto kAcceptPause = std::chrono::milliseconds(10);
 constexpr std::size_t kEvictOnExhaustion = 16;
-// Idle connections evicted per scan at the cap (so the cap may be exceeded by this many while
-// the evicted ones close).
-constexpr std::size_t kEvictAtCap = 32;
+// How long newcomers wait for an eviction batch to close before the next batch is evicted.
+constexpr auto kOvershootWait = std::chrono::milliseconds(100);
 
 bool is_resource_exhaustion(const boost::system::error_code& ec) {
   if (ec.category() != boost::system::system_category()) return false;
@@ -58,6 +59,24 @@ void Listener::stop() {
 
 void Listener::do_accept() {
   if (!acceptor_.is_open()) return;
+  // Evicted connections close on their own threads, later than the newcomers who took their
+  // places arrive: past the cap by a whole batch, newcomers wait in the kernel's backlog until
+  // the evicted have gone, rather than take descriptors the budget does not have. A batch whose
+  // members got a request meanwhile (and so stay) must not stop accepting for good: after
+  // kOvershootWait the next batch is evicted.
+  const auto now = std::chrono::steady_clock::now();
+  if (state_.session_count() >= state_.config.max_connections + kEvictionBatch) {
+    if (overshoot_since_ == std::chrono::steady_clock::time_point{}) overshoot_since_ = now;
+    if (now - overshoot_since_ < kOvershootWait) {
+      pause_timer_.expires_after(std::chrono::milliseconds(1));
+      pause_timer_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
+        if (!wait_ec) self->do_accept();
+      });
+      return;
+    }
+    room_ = 0;
+  }
+  overshoot_since_ = {};
   net::io_context& context = *session_contexts_[next_context_];
   next_context_ = (next_context_ + 1) % session_contexts_.size();
   acceptor_.async_accept(net::make_strand(context),
@@ -97,10 +116,10 @@ bool Listener::has_room() {
 }
 
 // Evicts a batch and lets the newcomers take the places one by one while the evicted close; so
-// the connections may exceed the cap by up to kEvictAtCap for a moment, and up to kEvictAtCap - 1
+// the connections may exceed the cap by up to kEvictionBatch for a moment, and up to kEvictionBatch - 1
 // idle connections go sooner than strictly needed.
 bool Listener::make_room() {
-  if (room_ == 0) room_ = state_.evict_idle(kEvictAtCap);
+  if (room_ == 0) room_ = state_.evict_idle(kEvictionBatch);
   if (room_ == 0) return false;
   --room_;
   return true;

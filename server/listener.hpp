@@ -49,6 +49,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // Connections evicted ahead for newcomers still to come: at the cap the registry is scanned
   // once per batch, not once per accept (a flood of newcomers would make it quadratic).
   std::size_t room_ = 0;
+  // Since when the connections are a whole batch past the cap (do_accept waits for them to close).
+  std::chrono::steady_clock::time_point overshoot_since_{};
   // Rate limit of the "accept failed" log line (one a second, with the count since).
   std::chrono::steady_clock::time_point last_log_{};
   std::uint64_t unlogged_failures_ = 0;

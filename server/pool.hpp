@@ -171,7 +171,6 @@ class Pool {
  private:
   void release(std::unique_ptr<PooledConnection> conn) noexcept;
   void discard_idle() noexcept;  // closes every idle connection; the next acquire opens anew
-  void count_query_error() noexcept { query_errors_.fetch_add(1, std::memory_order_relaxed); }
 
   PoolOptions options_;
   mutable std::mutex mutex_;
