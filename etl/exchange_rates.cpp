@@ -15,8 +15,8 @@ std::string_view trim(std::string_view text) {
 }
 
 // The raw JSON text of the first top-level field whose key, unescaped, is `key`: the field the
-// DOM's root[key] reads. (On-Demand's doc[key] compares raw keys: with "rate\u005fto_usd": 1
-// before "rate_to_usd": 2 it would read the 2 while the DOM checked the 1; fuzz_exchange_rates' cross-check.)
+// DOM's root[key] reads. On-Demand's doc[key] compares raw keys: with "rate\u005fto_usd": 1
+// before "rate_to_usd": 2 it read the 2 while the DOM had checked the 1 (fuzz_exchange_rates).
 std::string_view first_raw_value(const simdjson::padded_string& line, std::string_view key) {
   simdjson::ondemand::parser reader;
   simdjson::ondemand::document doc;
