@@ -1,6 +1,7 @@
 -- The two database roles, and what each may do in the database this script runs in.
 -- Run it as a superuser in every database evload fills (scripts/pgcluster createdb does; so does
--- the postgres container's init, compose.yaml). Idempotent: safe to run again at any time.
+-- the postgres container's init, compose.yaml). Idempotent, and safe to run in several databases
+-- at once (see the lock below).
 --
 --   ev_loader  evload connects as it. It owns evmeta and every generation schema (ev_gen_<run>,
 --              ev_live, ev_retired_<run>): creates, fills, renames and drops them. No superuser.
@@ -12,21 +13,22 @@
 -- Passwords are not set here (scripts/pgcluster uses trust on 127.0.0.1; the compose stack sets
 -- them from its environment).
 
+BEGIN;
+-- Roles and their settings are cluster-wide rows: two sessions running this script at once, even in
+-- different databases (parallel tests, two databases set up together), would update the same row
+-- of pg_authid or pg_db_role_setting and one would fail with "tuple concurrently updated". Advisory
+-- locks are per database, so serialise on the shared catalog itself: this mode conflicts only with
+-- itself, so logins and other role changes go on, and it is released at COMMIT.
+LOCK TABLE pg_catalog.pg_authid IN SHARE UPDATE EXCLUSIVE MODE;
+
 DO $roles$
 BEGIN
-  -- Two sessions may run this at once (parallel tests); the loser of the race just goes on.
-  BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ev_loader') THEN
-      CREATE ROLE ev_loader LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
-    END IF;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-  END;
-  BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ev_reader') THEN
-      CREATE ROLE ev_reader LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
-    END IF;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-  END;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ev_loader') THEN
+    CREATE ROLE ev_loader LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ev_reader') THEN
+    CREATE ROLE ev_reader LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+  END IF;
   EXECUTE format('GRANT CONNECT, CREATE, TEMPORARY ON DATABASE %I TO ev_loader', current_database());
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO ev_reader', current_database());
   EXECUTE format('REVOKE CREATE, TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
@@ -65,3 +67,5 @@ BEGIN
   END LOOP;
 END
 $adopt$;
+
+COMMIT;

@@ -2,8 +2,14 @@
 // evserve — reads every generation a load makes and can change nothing.
 #include <catch2/catch.hpp>
 
+#include <barrier>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "common/sql_files.hpp"
 #include "support.hpp"
 
 using namespace ge::test;
@@ -62,5 +68,47 @@ TEST_CASE("the reader role reads every generation and cannot write") {
     REQUIRE(failure_of(reader, "CREATE TABLE public.intruder (x int)") == kInsufficientPrivilege);
     REQUIRE(failure_of(reader, "CREATE SCHEMA intruder") == kInsufficientPrivilege);
     REQUIRE(std::string(reader.exec("SELECT count(*) FROM ev_live.users").value(0, 0)) == expected_users);
+  }
+}
+
+// Roles are cluster-wide, so roles.sql run in several databases at once (parallel tests, or an
+// operator setting up two databases together) touches the same catalog rows from every session;
+// without its lock, some of them failed with "tuple concurrently updated".
+TEST_CASE("roles.sql runs in several databases at once without a conflict") {
+  constexpr int kDatabases = 8;
+  constexpr int kRounds = 6;
+  std::vector<std::unique_ptr<TestDatabase>> databases;
+  for (int i = 0; i < kDatabases; ++i) databases.push_back(std::make_unique<TestDatabase>("roles_race"));
+  const std::string roles_sql(ge::sql_file("roles.sql"));
+
+  std::vector<std::string> failures;
+  std::mutex failures_mutex;
+  for (int round = 0; round < kRounds; ++round) {
+    std::barrier start_together(kDatabases);
+    std::vector<std::thread> sessions;
+    for (const auto& database : databases) {
+      sessions.emplace_back([&, url = database->superuser_url()] {
+        bool arrived = false;
+        try {
+          ge::db::Connection superuser(url);
+          superuser.exec("SET client_min_messages = warning");
+          arrived = true;
+          start_together.arrive_and_wait();
+          superuser.exec(roles_sql);
+        } catch (const std::exception& e) {
+          if (!arrived) start_together.arrive_and_drop();  // the others must not wait for it
+          const std::lock_guard lock(failures_mutex);
+          failures.push_back("round " + std::to_string(round) + ": " + e.what());
+        }
+      });
+    }
+    for (auto& session : sessions) session.join();
+  }
+  INFO((failures.empty() ? std::string() : failures.front()));
+  REQUIRE(failures.empty());
+  // And the result is the one a single run gives.
+  for (const auto& database : databases) {
+    auto reader = database->connect_reader();
+    REQUIRE(std::string(reader.exec("SHOW default_transaction_read_only").value(0, 0)) == "on");
   }
 }
