@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "common/db/connection.hpp"
+#include "server/error_code.hpp"
 #include "server/handlers.hpp"
 #include "server/json_text.hpp"
 #include "server/json_views.hpp"
@@ -21,10 +22,10 @@ Reply with_no_params(const RouteContext& ctx) {
 
 bool is_error(const Reply& reply) { return reply.status != http::status::ok; }
 
-Reply not_ready(std::string_view reason, std::string_view message, int retry_after) {
+Reply not_ready(ErrorCode reason, std::string_view message, int retry_after) {
   boost::json::object body;
   body["status"] = "not_ready";
-  body["reason"] = reason;
+  body["reason"] = error_code_name(reason);
   body["message"] = message;
   Reply reply = json_reply(to_json_text(body), http::status::service_unavailable);
   reply.headers.emplace_back("Retry-After", std::to_string(retry_after));
@@ -44,15 +45,15 @@ Reply handle_readyz(const RouteContext& ctx) {
   try {
     dataset = ctx.services.pool.run(ctx.deadline, [](PooledConnection& conn) { return query_dataset(conn); });
   } catch (const PoolTimeout&) {
-    return not_ready("pool_exhausted", "all database connections are busy", kRetryAfterPoolBusy);
+    return not_ready(ErrorCode::pool_exhausted, "all database connections are busy", kRetryAfterPoolBusy);
   } catch (const db::Error& error) {
     if (is_missing_relation(error.sqlstate())) {
-      return not_ready("no_data", "no load has completed yet (ev_live.dataset is missing)", kRetryAfterNoData);
+      return not_ready(ErrorCode::no_data, "no load has completed yet (ev_live.dataset is missing)", kRetryAfterNoData);
     }
     std::cerr << "evserve: readiness: " << error.what() << '\n';
-    return not_ready("db_unavailable", "the database is not reachable", kRetryAfterDbDown);
+    return not_ready(ErrorCode::db_unavailable, "the database is not reachable", kRetryAfterDbDown);
   }
-  if (!dataset) return not_ready("no_data", "ev_live.dataset is empty", kRetryAfterNoData);
+  if (!dataset) return not_ready(ErrorCode::no_data, "ev_live.dataset is empty", kRetryAfterNoData);
   boost::json::object body;
   body["status"] = "ready";
   body["dataset"] = to_json(*dataset);

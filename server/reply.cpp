@@ -6,10 +6,10 @@
 
 namespace ge::server {
 
-Reply error_reply(http::status status, std::string_view code, std::string_view message,
+Reply error_reply(http::status status, ErrorCode code, std::string_view message,
                   std::optional<std::string_view> parameter) {
   boost::json::object body;
-  body["error"] = code;
+  body["error"] = error_code_name(code);
   if (parameter) body["parameter"] = *parameter;
   body["message"] = message;
   Reply reply;
@@ -19,18 +19,18 @@ Reply error_reply(http::status status, std::string_view code, std::string_view m
 }
 
 Reply bad_request(std::string_view parameter, std::string_view message) {
-  return error_reply(http::status::bad_request, "bad_request", message, parameter);
+  return error_reply(http::status::bad_request, ErrorCode::bad_request, message, parameter);
 }
 
-Reply not_found(std::string_view message) { return error_reply(http::status::not_found, "not_found", message); }
+Reply not_found(std::string_view message) { return error_reply(http::status::not_found, ErrorCode::not_found, message); }
 
 Reply method_not_allowed() {
-  Reply reply = error_reply(http::status::method_not_allowed, "method_not_allowed", "only GET and HEAD are allowed");
+  Reply reply = error_reply(http::status::method_not_allowed, ErrorCode::method_not_allowed, "only GET and HEAD are allowed");
   reply.headers.emplace_back("Allow", "GET, HEAD");
   return reply;
 }
 
-Reply service_unavailable(std::string_view code, std::string_view message, int retry_after_seconds) {
+Reply service_unavailable(ErrorCode code, std::string_view message, int retry_after_seconds) {
   Reply reply = error_reply(http::status::service_unavailable, code, message);
   reply.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
   return reply;

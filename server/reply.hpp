@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "server/error_code.hpp"
+
 namespace ge::server {
 
 namespace http = boost::beast::http;
@@ -26,12 +28,12 @@ inline constexpr int kRetryAfterPoolBusy = 1;
 inline constexpr int kRetryAfterNoData = 30;
 
 // {"error": code, "message": message[, "parameter": parameter]} with the given status.
-Reply error_reply(http::status status, std::string_view code, std::string_view message,
+Reply error_reply(http::status status, ErrorCode code, std::string_view message,
                   std::optional<std::string_view> parameter = std::nullopt);
 Reply bad_request(std::string_view parameter, std::string_view message);
 Reply not_found(std::string_view message);
 Reply method_not_allowed();
-Reply service_unavailable(std::string_view code, std::string_view message, int retry_after_seconds);
+Reply service_unavailable(ErrorCode code, std::string_view message, int retry_after_seconds);
 Reply json_reply(std::string body, http::status status = http::status::ok);
 
 }  // namespace ge::server

@@ -78,10 +78,10 @@ Resolution resolve(http::verb method, std::string_view target) {
   auto parsed = parse_target(target);
   if (auto* problem = std::get_if<TargetProblem>(&parsed)) {
     if (problem->kind == TargetProblem::Kind::too_long) {
-      return {error_reply(http::status::uri_too_long, "uri_too_long", problem->message), kUnmatchedRoute};
+      return {error_reply(http::status::uri_too_long, ErrorCode::uri_too_long, problem->message), kUnmatchedRoute};
     }
     if (problem->parameter) return {bad_request(*problem->parameter, problem->message), kUnmatchedRoute};
-    return {error_reply(http::status::bad_request, "bad_request", problem->message), kUnmatchedRoute};
+    return {error_reply(http::status::bad_request, ErrorCode::bad_request, problem->message), kUnmatchedRoute};
   }
   auto& parsed_target = std::get<Target>(parsed);
   std::vector<std::string> captures;
@@ -97,17 +97,17 @@ Resolution resolve(http::verb method, std::string_view target) {
 
 Reply db_error_reply(const db::Error& error, std::string_view route) {
   if (is_missing_relation(error.sqlstate())) {
-    return service_unavailable("no_data", "no data has been loaded yet (run evload)", kRetryAfterNoData);
+    return service_unavailable(ErrorCode::no_data, "no data has been loaded yet (run evload)", kRetryAfterNoData);
   }
   if (error.sqlstate() == "57014") {
-    return service_unavailable("db_timeout", "the database did not answer in time", kRetryAfterDbDown);
+    return service_unavailable(ErrorCode::db_timeout, "the database did not answer in time", kRetryAfterDbDown);
   }
   if (is_unavailable(error.sqlstate())) {
     std::cerr << "evserve: database unavailable: " << error.what() << '\n';
-    return service_unavailable("db_unavailable", "the database is not reachable", kRetryAfterDbDown);
+    return service_unavailable(ErrorCode::db_unavailable, "the database is not reachable", kRetryAfterDbDown);
   }
   std::cerr << "evserve: database error on " << route << ": " << error.what() << '\n';
-  return error_reply(http::status::internal_server_error, "internal_error", "database error");
+  return error_reply(http::status::internal_server_error, ErrorCode::internal_error, "database error");
 }
 
 namespace {
@@ -117,13 +117,13 @@ Reply replying_to_errors(std::string_view route, F&& f) {
   try {
     return f();
   } catch (const PoolTimeout&) {
-    return service_unavailable("pool_exhausted", "all database connections are busy; retry shortly",
+    return service_unavailable(ErrorCode::pool_exhausted, "all database connections are busy; retry shortly",
                                kRetryAfterPoolBusy);
   } catch (const db::Error& error) {
     return db_error_reply(error, route);
   } catch (const std::exception& error) {
     std::cerr << "evserve: error on " << route << ": " << error.what() << '\n';
-    return error_reply(http::status::internal_server_error, "internal_error", "internal error");
+    return error_reply(http::status::internal_server_error, ErrorCode::internal_error, "internal error");
   }
 }
 

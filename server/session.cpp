@@ -112,16 +112,16 @@ void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
     return;
   }
   if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
-    reject(http::status::request_header_fields_too_large, "header_too_large",
+    reject(http::status::request_header_fields_too_large, ErrorCode::header_too_large,
            "request line and headers exceed " + std::to_string(state_.config.header_limit) + " bytes");
     return;
   }
   if (ec == http::error::body_limit) {
-    reject(http::status::payload_too_large, "body_too_large", "request body too large");
+    reject(http::status::payload_too_large, ErrorCode::body_too_large, "request body too large");
     return;
   }
   if (ec && is_http_parse_error(ec) && ec != http::error::partial_message) {
-    reject(http::status::bad_request, "bad_request", "malformed HTTP request: " + ec.message());
+    reject(http::status::bad_request, ErrorCode::bad_request, "malformed HTTP request: " + ec.message());
     return;
   }
   if (ec) {  // the client went away mid-request, or a socket error
@@ -136,7 +136,7 @@ void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
 }
 
 // An unparseable request: answer it and close, since the stream can't be trusted any more.
-void Session::reject(http::status status, std::string_view code, std::string_view message) {
+void Session::reject(http::status status, ErrorCode code, std::string_view message) {
   closing_ = true;
   auto slot = std::make_shared<Slot>();
   slot->close = true;
@@ -213,7 +213,7 @@ void Session::run_query(const std::shared_ptr<Slot>& slot, RequestInfo info, std
         if (ec || claimed->exchange(true)) return;
         self->state_.pool.count_acquire_timeout();
         self->complete(slot, info, route,
-                       service_unavailable("pool_exhausted", "all database connections are busy; retry shortly",
+                       service_unavailable(ErrorCode::pool_exhausted, "all database connections are busy; retry shortly",
                                            kRetryAfterPoolBusy));
       });
       return;
@@ -263,7 +263,7 @@ void Session::run_on_workers(const std::shared_ptr<Slot>& slot, RequestInfo info
     self->state_.pool.job_started();
     self->state_.pool.count_acquire_timeout();
     self->complete(slot, info, label,
-                   service_unavailable("pool_exhausted", "all database connections are busy; retry shortly",
+                   service_unavailable(ErrorCode::pool_exhausted, "all database connections are busy; retry shortly",
                                        kRetryAfterPoolBusy));
   });
   state_.pool.job_queued();

@@ -66,7 +66,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // The blocking way, on the database workers: opening connections, retries, other routes.
   void run_on_workers(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route,
                       ResolvedRequest resolved, Clock::time_point deadline);
-  void reject(http::status status, std::string_view code, std::string_view message);
+  void reject(http::status status, ErrorCode code, std::string_view message);
   void complete(const std::shared_ptr<Slot>& slot, const RequestInfo& info, std::string_view route, Reply reply);
   void maybe_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);

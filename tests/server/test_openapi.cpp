@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "server/error_code.hpp"
 #include "server/openapi.hpp"
 #include "server/router.hpp"
 
@@ -81,4 +82,20 @@ TEST_CASE("the document is OpenAPI 3 and its references resolve", "[openapi]") {
     CHECK(resolve_ref(doc, ref) != nullptr);
   }
   CHECK(boost::json::parse(openapi_text()) == doc);
+}
+
+TEST_CASE("the Error schema lists exactly the error codes evserve can send", "[openapi]") {
+  const auto& schemas = openapi_document().at("components").at("schemas");
+  std::set<std::string> documented;
+  for (const auto& code : schemas.at("Error").at("properties").at("error").at("enum").as_array())
+    documented.emplace(code.as_string());
+  std::set<std::string> sent;
+  for (const auto code : kAllErrorCodes) sent.emplace(error_code_name(code));
+  CHECK(documented == sent);
+
+  // /readyz's reasons are error codes too.
+  for (const auto& reason : schemas.at("NotReady").at("properties").at("reason").at("enum").as_array()) {
+    INFO(reason);
+    CHECK(sent.contains(std::string(reason.as_string())));
+  }
 }

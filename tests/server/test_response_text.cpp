@@ -40,7 +40,7 @@ TEST_CASE("a JSON answer is a complete HTTP/1.1 response", "[response]") {
 }
 
 TEST_CASE("extra headers, close and HTTP/1.0 keep-alive", "[response]") {
-  const Reply reply = service_unavailable("pool_exhausted", "busy", kRetryAfterPoolBusy);
+  const Reply reply = service_unavailable(ErrorCode::pool_exhausted, "busy", kRetryAfterPoolBusy);
   const auto closing = parse(response_text(reply, ResponseFraming{11, false, false}));
   CHECK(closing.result() == http::status::service_unavailable);
   CHECK(closing.reason() == "Service Unavailable");

@@ -1,0 +1,46 @@
+#pragma once
+// The "error" field of every error body evserve sends (SPEC §6). One list, so the OpenAPI
+// document's Error schema can be checked against what the code can actually send.
+#include <array>
+#include <string_view>
+
+namespace ge::server {
+
+enum class ErrorCode {
+  bad_request,         // 400: a bad parameter, or a malformed HTTP message
+  not_found,           // 404
+  method_not_allowed,  // 405
+  uri_too_long,        // 414
+  header_too_large,    // 431: request line and headers past --header-limit
+  body_too_large,      // 413
+  no_data,             // 503: no load has completed yet
+  db_unavailable,      // 503: the database is not reachable
+  db_timeout,          // 503: the database did not answer in time
+  pool_exhausted,      // 503: every connection busy past the acquire timeout
+  internal_error,      // 500: never for bad input
+};
+
+inline constexpr std::array kAllErrorCodes{
+    ErrorCode::bad_request,    ErrorCode::not_found,      ErrorCode::method_not_allowed, ErrorCode::uri_too_long,
+    ErrorCode::header_too_large, ErrorCode::body_too_large, ErrorCode::no_data,          ErrorCode::db_unavailable,
+    ErrorCode::db_timeout,     ErrorCode::pool_exhausted, ErrorCode::internal_error,
+};
+
+constexpr std::string_view error_code_name(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::bad_request: return "bad_request";
+    case ErrorCode::not_found: return "not_found";
+    case ErrorCode::method_not_allowed: return "method_not_allowed";
+    case ErrorCode::uri_too_long: return "uri_too_long";
+    case ErrorCode::header_too_large: return "header_too_large";
+    case ErrorCode::body_too_large: return "body_too_large";
+    case ErrorCode::no_data: return "no_data";
+    case ErrorCode::db_unavailable: return "db_unavailable";
+    case ErrorCode::db_timeout: return "db_timeout";
+    case ErrorCode::pool_exhausted: return "pool_exhausted";
+    case ErrorCode::internal_error: return "internal_error";
+  }
+  return "internal_error";
+}
+
+}  // namespace ge::server
