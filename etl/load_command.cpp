@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <boost/json/serialize.hpp>
 
 #include "common/db/connection.hpp"
+#include "common/json_text.hpp"
 #include "etl/event_order.hpp"
 #include "etl/event_parser.hpp"
 #include "etl/event_store.hpp"
@@ -212,7 +212,7 @@ std::optional<std::string> reject_limit_exceeded(const LoadOptions& options, con
 // The report as JSON (file or stdout), the table for people, and one key=value line for cron
 // mail and log scrapers, which --quiet keeps.
 void emit_report(const LoadOptions& options, const LoadReport& report, std::string_view status) {
-  const std::string json = boost::json::serialize(to_json(report));
+  const std::string json = to_json_text(to_json(report));
   const bool json_on_stdout = options.report_path && *options.report_path == "-";
   if (options.report_path && !json_on_stdout) {
     std::ofstream out(*options.report_path, std::ios::binary | std::ios::trunc);
@@ -290,7 +290,7 @@ ExitCode run(const LoadOptions& options, bool load, LoadReport& report) {
     // The SPEC's invariant, checked before anything can go live.
     if (!report.lines_accounted_for()) {
       const std::string message = "internal error: lines do not add up (accepted + rejected + blank != lines read)";
-      if (generation) generation->fail(message, boost::json::serialize(to_json(report)));
+      if (generation) generation->fail(message, to_json_text(to_json(report)));
       print_error(message);
       return ExitCode::internal_error;
     }
@@ -298,7 +298,7 @@ ExitCode run(const LoadOptions& options, bool load, LoadReport& report) {
     phases.run("rejects", [&] { write_rejects_file(options, store, report); });
     if (auto exceeded = reject_limit_exceeded(options, report)) {
       finish_report(report, store, *builder, started);
-      if (generation) generation->fail("reject limit: " + *exceeded, boost::json::serialize(to_json(report)));
+      if (generation) generation->fail("reject limit: " + *exceeded, to_json_text(to_json(report)));
       emit_report(options, report, "reject_limit");
       print_error(*exceeded + "; nothing was loaded");
       return ExitCode::reject_limit;
@@ -307,11 +307,11 @@ ExitCode run(const LoadOptions& options, bool load, LoadReport& report) {
     if (load) {
       phases.run("index", [&] { generation->build_indexes(options.index_jobs); });
       finish_report(report, store, *builder, started);
-      phases.run("swap", [&] { generation->swap(boost::json::serialize(to_json(report))); });
+      phases.run("swap", [&] { generation->swap(to_json_text(to_json(report))); });
       swapped = true;
       finish_report(report, store, *builder, started);
       try {  // bookkeeping after the swap: the new data is live whatever happens here
-        generation->update_report(boost::json::serialize(to_json(report)));
+        generation->update_report(to_json_text(to_json(report)));
         generation->prune_runs(options.keep_runs);
       } catch (const db::Error& e) {
         std::cerr << "evload: warning: the load is live, but its final report was not stored: " << e.what() << '\n';

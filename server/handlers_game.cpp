@@ -1,6 +1,6 @@
 // SPEC §5: game level stats, for one day or all time, one country, all, or grouped by country.
 #include "server/handlers.hpp"
-#include "server/json_text.hpp"
+#include "common/json_text.hpp"
 #include "server/json_views.hpp"
 #include "server/queries.hpp"
 

@@ -6,7 +6,7 @@
 #include "common/db/connection.hpp"
 #include "server/error_code.hpp"
 #include "server/handlers.hpp"
-#include "server/json_text.hpp"
+#include "common/json_text.hpp"
 #include "server/json_views.hpp"
 #include "server/metrics.hpp"
 #include "server/openapi.hpp"

@@ -2,7 +2,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "server/json_text.hpp"
+#include "common/json_text.hpp"
 
 namespace ge::server {
 namespace {

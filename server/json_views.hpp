@@ -8,10 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "common/json_text.hpp"
 #include "server/queries.hpp"
 
 namespace ge::server {
 
+using ge::to_json_text;  // the Boost.JSON form, beside the struct forms below (one overload set)
 std::string to_json_text(const UserStats& stats);
 std::string to_json_text(const GameStats& stats);
 std::string to_json_text(const std::vector<CountryGameStats>& rows);  // each with "country"

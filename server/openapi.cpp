@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "server/json_text.hpp"
+#include "common/json_text.hpp"
 
 namespace ge::server {
 namespace {

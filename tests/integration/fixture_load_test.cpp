@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -108,6 +109,9 @@ TEST_CASE("fixtures load with the expected report and model") {
       REQUIRE(report.at("accepted").to_number<std::int64_t>() + report.at("rejected").to_number<std::int64_t>() +
                   report.at("blank").to_number<std::int64_t>() ==
               report.at("lines_total").to_number<std::int64_t>());
+      // Money reads as money in cron mail and load_runs: "1578.85", not Boost.JSON's "1.57885E3".
+      static const std::regex kPlainRevenue(R"("revenue_usd":-?[0-9]+\.[0-9]{1,2}[,}])");
+      REQUIRE(std::regex_search(read_file(out / "report.json"), kPlainRevenue));
 
       // 2. Every rejected line with its reason; of identical lines either copy may be the duplicate.
       const auto lines = physical_lines(read_file(dir / "events.jsonl"));

@@ -3,9 +3,10 @@
 
 #include <boost/json.hpp>
 
-#include "server/json_text.hpp"
+#include "common/json_text.hpp"
 #include "server/json_views.hpp"
 
+using namespace ge;
 using namespace ge::server;
 
 namespace {

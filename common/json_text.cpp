@@ -1,11 +1,11 @@
-#include "server/json_text.hpp"
+#include "common/json_text.hpp"
 
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <string_view>
 
-namespace ge::server {
+namespace ge {
 namespace {
 
 bool needs_escape(char c) {
@@ -115,4 +115,4 @@ std::string to_json_text(const boost::json::value& value) {
   return out;
 }
 
-}  // namespace ge::server
+}  // namespace ge
