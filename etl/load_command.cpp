@@ -197,14 +197,26 @@ void finish_report(LoadReport& report, EventStore& store, const ModelBuilder& bu
   report.peak_rss_bytes = peak_rss_bytes();
 }
 
-std::optional<std::string> reject_limit_exceeded(const LoadOptions& options, const LoadReport& report) {
+// Why a cleaned file must not go live (exit 4): its status= word and the message.
+struct LimitFailure {
+  std::string_view status;  // of the summary line
+  std::string_view label;   // of evmeta.load_runs.error
+  std::string message;
+};
+
+std::optional<LimitFailure> limit_failed(const LoadOptions& options, const LoadReport& report) {
+  if (report.accepted == 0 && !options.allow_empty) {
+    return LimitFailure{"no_events", "no events", "no event was accepted (" + std::to_string(report.lines_total) + " lines read, " +
+                                         std::to_string(report.rejected) +
+                                         " rejected); --allow-empty makes an empty dataset live"};
+  }
   if (options.max_rejects && report.rejected > *options.max_rejects) {
-    return std::to_string(report.rejected) + " lines rejected, more than --max-rejects " +
-           std::to_string(*options.max_rejects);
+    return LimitFailure{"reject_limit", "reject limit", std::to_string(report.rejected) + " lines rejected, more than --max-rejects " +
+                                            std::to_string(*options.max_rejects)};
   }
   if (options.max_reject_ratio && report.reject_ratio() > *options.max_reject_ratio) {
-    return "reject ratio " + std::to_string(report.reject_ratio()) + " exceeds --max-reject-ratio " +
-           std::to_string(*options.max_reject_ratio);
+    return LimitFailure{"reject_limit", "reject limit", "reject ratio " + std::to_string(report.reject_ratio()) +
+                                            " exceeds --max-reject-ratio " + std::to_string(*options.max_reject_ratio)};
   }
   return std::nullopt;
 }
@@ -296,11 +308,11 @@ ExitCode run(const LoadOptions& options, bool load, LoadReport& report) {
     }
 
     phases.run("rejects", [&] { write_rejects_file(options, store, report); });
-    if (auto exceeded = reject_limit_exceeded(options, report)) {
+    if (auto failure = limit_failed(options, report)) {
       finish_report(report, store, *builder, started);
-      if (generation) generation->fail("reject limit: " + *exceeded, to_json_text(to_json(report)));
-      emit_report(options, report, "reject_limit");
-      print_error(*exceeded + "; nothing was loaded");
+      if (generation) generation->fail(std::string(failure->label) + ": " + failure->message, to_json_text(to_json(report)));
+      emit_report(options, report, failure->status);
+      print_error(failure->message + (load ? "; nothing was loaded, the live data is unchanged" : ""));
       return ExitCode::reject_limit;
     }
 

@@ -33,6 +33,10 @@ struct LoadOptions {
   ProgressMode progress = ProgressMode::automatic;
   bool quiet = false;
   bool wait_lock = true;
+  // A run that accepts no event (empty file, blank lines only, or every line rejected) would
+  // replace the live data with nothing: almost always a broken export upstream, so it fails like a
+  // reject limit unless asked for.
+  bool allow_empty = false;
   std::size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
   std::size_t copy_block_bytes = TableOutput::kDefaultBlockBytes;
   int index_jobs = 2;

@@ -23,7 +23,8 @@ Exit codes:
   1  internal error (a bug: please report it)
   2  usage error (bad or missing options)
   3  bad input: events file unreadable, exchange-rate file invalid, rejects/report not writable
-  4  --max-rejects or --max-reject-ratio exceeded (nothing was made live)
+  4  a limit failed: --max-rejects or --max-reject-ratio exceeded, or no event accepted
+     without --allow-empty (nothing was made live)
   5  database error (connection, COPY, index or swap); the previous data is still live
   6  another evload holds the load lock and --no-wait was given)";
 
@@ -40,6 +41,9 @@ void add_common_options(CLI::App& command, ge::LoadOptions& options, std::string
   command.add_option("--max-reject-ratio", options.max_reject_ratio,
                      "fail (exit 4) when rejected / (accepted + rejected) exceeds R")
       ->check(CLI::Range(0.0, 1.0));
+  command.add_flag("--allow-empty", options.allow_empty,
+                   "let a file with no valid event (empty, blank, all rejected) make an empty dataset live; "
+                   "without it such a run exits 4 and the live data stays");
   command.add_option("--progress", progress, "live progress on stderr: auto (when it is a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();

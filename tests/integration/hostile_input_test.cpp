@@ -42,6 +42,7 @@ TEST_CASE("hostile input: a 512 MiB file without a newline") {
   // yet copied whole to the rejects file. Memory: the line buffer grows to the limit (briefly
   // beside its previous half) and each of the two reading threads has a read chunk.
   Expectation expect;
+  expect.exit_code = kNoEventsExit;  // its only line is rejected
   expect.lines = 1;
   expect.oversized = 1;
   expect.by_reason = {{"malformed_json", 1}};
@@ -153,6 +154,7 @@ TEST_CASE("hostile input: a UTF-8 BOM") {
   }
   SECTION("a rejected line 1 is copied without the BOM; a partial BOM is data") {
     Expectation expect;
+    expect.exit_code = kNoEventsExit;  // no line of these files is an event
     expect.lines = 1;
     expect.by_reason = {{"missing_field", 1}};
     expect.by_field = {{"missing_field:event_timestamp", 1}};
@@ -160,6 +162,7 @@ TEST_CASE("hostile input: a UTF-8 BOM") {
     load.check(load.write("bom-rejected.jsonl", bom + "{\"event_id\": 5}\n"), expect, kSmallCaseRss);
 
     Expectation partial;
+    partial.exit_code = kNoEventsExit;
     partial.lines = 1;
     partial.by_reason = {{"malformed_json", 1}};
     partial.reasons_rows = "1,,malformed_json,\n";
@@ -172,6 +175,7 @@ TEST_CASE("hostile input: a UTF-8 BOM") {
     expect.accepted = 1;
     load.check(load.write("bom-blank.jsonl", bom + " \r\n" + registration_line(1, 1) + "\n"), expect, kSmallCaseRss);
     Expectation only;
+    only.exit_code = kNoEventsExit;
     only.lines = 1;
     only.blank = 1;
     load.check(load.write("bom-only.jsonl", bom), only, kSmallCaseRss);
@@ -277,13 +281,28 @@ TEST_CASE("hostile input: numbers past int64") {
 
 TEST_CASE("hostile input: empty and blank-only files") {
   HostileLoad load("hempty");
-  // Nothing to load is a load of nothing: it succeeds and the live data is then empty.
-  load.check(load.write("empty.jsonl", ""), Expectation{}, kSmallCaseRss);
-  CHECK(load.db().scalar("SELECT count(*) FROM ev_live.users") == "0");
+  const std::string live_users = load.db().scalar("SELECT count(*) FROM ev_live.users");
+  REQUIRE(live_users != "0");
+  // Nothing to load is almost always a broken export: the run fails (exit 4, status no_events),
+  // every line still accounted for, and the live data stays.
+  Expectation empty;
+  empty.exit_code = kNoEventsExit;
+  const auto empty_file = load.write("empty.jsonl", "");
+  load.check(empty_file, empty, kSmallCaseRss);
   Expectation blank;
+  blank.exit_code = kNoEventsExit;
   blank.lines = 4;
   blank.blank = 4;
-  load.check(load.write("blank.jsonl", "\n \n\t\r\n\r"), blank, kSmallCaseRss);
+  const auto blank_file = load.write("blank.jsonl", "\n \n\t\r\n\r");
+  load.check(blank_file, blank, kSmallCaseRss);
+  CHECK(load.db().scalar("SELECT count(*) FROM ev_live.users") == live_users);
+  CHECK(load.db().scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'failed' AND error LIKE 'no events: %'") == "2");
+
+  // Asked for, an empty dataset goes live.
+  load.check(empty_file, Expectation{}, kSmallCaseRss, {"--allow-empty"});
+  CHECK(load.db().scalar("SELECT count(*) FROM ev_live.users") == "0");
+  blank.exit_code = 0;
+  load.check(blank_file, blank, kSmallCaseRss, {"--allow-empty"});
 }
 
 TEST_CASE("hostile input: a missing events file") {

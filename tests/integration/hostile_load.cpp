@@ -51,6 +51,7 @@ boost::json::object HostileLoad::check(const std::filesystem::path& events, cons
   const std::string name = "run" + std::to_string(++runs_);
   auto arguments = args(events, name);
   arguments.insert(arguments.end(), extra_args.begin(), extra_args.end());
+  const std::string live_before = db_.scalar("SELECT run_id FROM ev_live.dataset");
   const MeasuredRun run = run_evload_measured(arguments);
   std::printf("%s: %s: exit %d, %.2f s, peak RSS %.1f MiB (baseline %.1f MiB, bound %.1f MiB)\n",
               Catch::getResultCapture().getCurrentTestName().c_str(), events.filename().c_str(), run.exit_code,
@@ -83,6 +84,8 @@ boost::json::object HostileLoad::check(const std::filesystem::path& events, cons
   if (expect.exit_code == 0) {  // the load is live, and it is what the report says
     CHECK(db_.scalar("SELECT run_id FROM ev_live.dataset") == std::to_string(report.at("run_id").as_int64()));
     CHECK(db_.scalar("SELECT count(*) FROM ev_live.users") == std::to_string(count_of(report, "users")));
+  } else {  // nothing was made live
+    CHECK(db_.scalar("SELECT run_id FROM ev_live.dataset") == live_before);
   }
   std::filesystem::remove(rejects);
   std::filesystem::remove(reasons);

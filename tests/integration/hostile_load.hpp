@@ -24,6 +24,9 @@ inline constexpr std::uint64_t kMiB = 1u << 20;
 inline constexpr std::uint64_t kDefaultMaxLineBytes = 64 * kMiB;
 inline constexpr std::uint64_t kReadChunkBytes = 4 * kMiB;
 
+// evload's exit code for a file with no valid event (without --allow-empty): the live data stays.
+inline constexpr int kNoEventsExit = 4;
+
 struct Expectation {
   int exit_code = 0;
   std::uint64_t lines = 0;
