@@ -66,8 +66,18 @@ void append_json_number(std::string& out, double value) {
     out += "null";
     return;
   }
-  std::array<char, 32> buffer{};
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  // Plain to_chars picks the shorter of fixed and scientific, so 100000.0 came out as "1e+05".
+  // Fixed (still the shortest digits that read back exactly) within the range money and
+  // averages live in; scientific only for magnitudes no answer has.
+  const double magnitude = std::fabs(value);
+  const bool fixed = magnitude == 0.0 || (magnitude >= 1e-6 && magnitude < 1e15);
+  std::array<char, 64> buffer{};
+  const auto result = fixed ? std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed)
+                            : std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  if (result.ec != std::errc()) {  // cannot happen with 64 bytes; never write a broken number
+    out += "null";
+    return;
+  }
   const std::string_view text(buffer.data(), static_cast<std::size_t>(result.ptr - buffer.data()));
   out += text;
   if (text.find_first_of(".e") == std::string_view::npos) out += ".0";

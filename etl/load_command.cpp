@@ -208,7 +208,7 @@ std::optional<LimitFailure> limit_failed(const LoadOptions& options, const LoadR
   if (report.accepted == 0 && !options.allow_empty) {
     return LimitFailure{"no_events", "no events", "no event was accepted (" + std::to_string(report.lines_total) + " lines read, " +
                                          std::to_string(report.rejected) +
-                                         " rejected); --allow-empty makes an empty dataset live"};
+                                         " rejected); --allow-empty lets such a file make an empty dataset live"};
   }
   if (options.max_rejects && report.rejected > *options.max_rejects) {
     return LimitFailure{"reject_limit", "reject limit", std::to_string(report.rejected) + " lines rejected, more than --max-rejects " +

@@ -17,7 +17,8 @@ enum class ExitCode : int {
   internal_error = 1,
   usage = 2,
   bad_input = 3,     // unreadable events file, bad exchange-rate file, rejects file not writable
-  reject_limit = 4,  // --max-rejects / --max-reject-ratio exceeded: nothing was made live
+  reject_limit = 4,  // --max-rejects / --max-reject-ratio exceeded, or no event without --allow-empty:
+                     // nothing was made live
   database = 5,      // connection, COPY, index or swap failed: the previous generation is intact
   lock_busy = 6,     // --no-wait and another evload holds the load lock
 };

@@ -2,6 +2,7 @@
 // The "error" field of every error body evserve sends (SPEC §6). One list, so the OpenAPI
 // document's Error schema can be checked against what the code can actually send.
 #include <array>
+#include <cstddef>
 #include <string_view>
 
 namespace ge::server {
@@ -17,7 +18,7 @@ enum class ErrorCode {
   db_unavailable,      // 503: the database is not reachable
   db_timeout,          // 503: the database did not answer in time
   pool_exhausted,      // 503: every connection busy past the acquire timeout
-  internal_error,      // 500: never for bad input
+  internal_error,      // 500: never for bad input. Keep it last (the static_assert below counts on it)
 };
 
 inline constexpr std::array kAllErrorCodes{
@@ -25,6 +26,9 @@ inline constexpr std::array kAllErrorCodes{
     ErrorCode::header_too_large, ErrorCode::body_too_large, ErrorCode::no_data,          ErrorCode::db_unavailable,
     ErrorCode::db_timeout,     ErrorCode::pool_exhausted, ErrorCode::internal_error,
 };
+
+// A code added to the enum but not to the list would escape the OpenAPI check.
+static_assert(kAllErrorCodes.size() == static_cast<std::size_t>(ErrorCode::internal_error) + 1);
 
 constexpr std::string_view error_code_name(ErrorCode code) noexcept {
   switch (code) {

@@ -17,8 +17,9 @@ BEGIN;
 -- Roles and their settings are cluster-wide rows: two sessions running this script at once, even in
 -- different databases (parallel tests, two databases set up together), would update the same row
 -- of pg_authid or pg_db_role_setting and one would fail with "tuple concurrently updated". Advisory
--- locks are per database, so serialise on the shared catalog itself: this mode conflicts only with
--- itself, so logins and other role changes go on, and it is released at COMMIT.
+-- locks are per database, so serialise on the shared catalog itself. This mode conflicts with
+-- itself and with VACUUM/ANALYZE of pg_authid (which wait); logins and role changes go on. It is
+-- released at COMMIT. It needs a superuser, as the rest of the script does.
 LOCK TABLE pg_catalog.pg_authid IN SHARE UPDATE EXCLUSIVE MODE;
 
 DO $roles$
@@ -37,7 +38,17 @@ $roles$;
 
 -- Belt and braces: even a table someone grants by mistake cannot be written by a reader session
 -- unless it turns this off explicitly (the privileges below refuse it anyway).
-ALTER ROLE ev_reader SET default_transaction_read_only = on;
+-- Set only when missing: rewriting the shared setting row each run could still race an operator's
+-- own ALTER ROLE ev_reader SET … in another session.
+DO $read_only$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_db_role_setting
+                 WHERE setdatabase = 0 AND setrole = 'ev_reader'::regrole
+                   AND 'default_transaction_read_only=on' = ANY (setconfig)) THEN
+    ALTER ROLE ev_reader SET default_transaction_read_only = on;
+  END IF;
+END
+$read_only$;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 
 ALTER DEFAULT PRIVILEGES FOR ROLE ev_loader GRANT USAGE ON SCHEMAS TO ev_reader;

@@ -297,12 +297,28 @@ TEST_CASE("hostile input: empty and blank-only files") {
   load.check(blank_file, blank, kSmallCaseRss);
   CHECK(load.db().scalar("SELECT count(*) FROM ev_live.users") == live_users);
   CHECK(load.db().scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'failed' AND error LIKE 'no events: %'") == "2");
+  // The summary line says why, for cron mail, and the error says what to do.
+  const auto run = run_evload_measured(load.args(empty_file, "summary"));
+  INFO(run.output);
+  CHECK(run.exit_code == kNoEventsExit);
+  CHECK_THAT(run.output, Catch::Contains("evload status=no_events mode=load"));
+  CHECK_THAT(run.output, Catch::Contains("--allow-empty"));
 
   // Asked for, an empty dataset goes live.
   load.check(empty_file, Expectation{}, kSmallCaseRss, {"--allow-empty"});
   CHECK(load.db().scalar("SELECT count(*) FROM ev_live.users") == "0");
   blank.exit_code = 0;
   load.check(blank_file, blank, kSmallCaseRss, {"--allow-empty"});
+
+  // Every line rejected: --allow-empty lets it go live, and the reject limits still apply.
+  Expectation garbage;
+  garbage.lines = 2;
+  garbage.by_reason = {{"malformed_json", 2}};
+  garbage.reasons_rows = "1,,malformed_json,\n2,,malformed_json,\n";
+  const auto garbage_file = load.write("garbage.jsonl", "{\n[\n");
+  load.check(garbage_file, garbage, kSmallCaseRss, {"--allow-empty"});
+  garbage.exit_code = kNoEventsExit;
+  load.check(garbage_file, garbage, kSmallCaseRss, {"--allow-empty", "--max-rejects", "1"});
 }
 
 TEST_CASE("hostile input: a missing events file") {

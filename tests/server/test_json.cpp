@@ -25,6 +25,13 @@ TEST_CASE("doubles are written short, with a fraction part", "[json]") {
   CHECK(number(2065.25) == "2065.25");
   CHECK(number(7200) == "7200.0");
   CHECK(number(0.1 + 0.2) == "0.30000000000000004");
+  // Round figures stay plain, where to_chars alone would pick the shorter "1e+05".
+  CHECK(number(100000.0) == "100000.0");
+  CHECK(number(12000000.0) == "12000000.0");
+  CHECK(number(-250000.5) == "-250000.5");
+  CHECK(number(123456789012345.67) == "123456789012345.67");
+  CHECK(number(0.000001) == "0.000001");
+  CHECK(boost::json::parse(number(4.5e-7)).as_double() == 4.5e-7);
   CHECK(number(std::numeric_limits<double>::quiet_NaN()) == "null");
   CHECK(boost::json::parse(number(1e300)).as_double() == 1e300);
 }
