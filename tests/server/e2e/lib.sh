@@ -20,7 +20,11 @@ e2e_role_url() {
 e2e_start_evserve() {
   local work=$1 evserve=$2 db_url=$3
   shift 3
-  "$evserve" --db "$db_url" --listen 127.0.0.1 --port 0 "$@" >"$work/evserve.out" 2>"$work/evserve.err" &
+  # Created here, not by the background job's redirection: that job may not have run yet when the
+  # first sed below reads the file, and a sed that fails ends the script (set -e) — a CI flake.
+  : >"$work/evserve.out"
+  : >"$work/evserve.err"
+  "$evserve" --db "$db_url" --listen 127.0.0.1 --port 0 "$@" >>"$work/evserve.out" 2>>"$work/evserve.err" &
   server_pid=$!
   port=
   for _ in $(seq 1 100); do
