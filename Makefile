@@ -7,12 +7,14 @@ MAKEFLAGS += --no-print-directory
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_JOBS ?= 2
 CMAKE_ARGS ?=
-PG_PORT    ?= 55432
+PG_PORT    ?= 25432
 PG_DIR     ?= $(CURDIR)/var/pg
 DB_NAME    ?= gameevents
 HTTP_PORT  ?= 8086
-TEST_PG_PORT ?= 55433
-ASAN_PG_PORT ?= 55434
+# Below Linux's ephemeral range (32768-60999): a port there can be held by any outgoing connection
+# (the connection-flood tests open 10,000), and a cluster then fails to bind.
+TEST_PG_PORT ?= 25433
+ASAN_PG_PORT ?= 25434
 FUZZ_SECONDS ?= 600
 EVENTS     ?= data/events.jsonl
 RATES      ?= data/exchange_rates.jsonl
