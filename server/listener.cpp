@@ -33,7 +33,7 @@ bool is_resource_exhaustion(const boost::system::error_code& ec) {
 
 }  // namespace
 
-Listener::Listener(net::io_context& ioc, std::vector<net::io_context*> session_contexts,
+Listener::Listener(net::io_context& ioc, std::vector<SessionContext> session_contexts,
                    const net::ip::tcp::endpoint& endpoint, ServerState& state)
     : session_contexts_(std::move(session_contexts)),
       acceptor_(net::make_strand(ioc)),
@@ -77,7 +77,8 @@ void Listener::do_accept() {
     room_ = 0;
   }
   overshoot_since_ = {};
-  net::io_context& context = *session_contexts_[next_context_];
+  accepting_context_ = next_context_;
+  net::io_context& context = *session_contexts_[next_context_].context;
   next_context_ = (next_context_ + 1) % session_contexts_.size();
   acceptor_.async_accept(net::make_strand(context),
                          boost::beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
@@ -102,7 +103,7 @@ void Listener::on_accept(boost::system::error_code ec, net::ip::tcp::socket sock
   } else {
     boost::system::error_code ignored;
     socket.set_option(net::ip::tcp::no_delay(true), ignored);
-    auto session = std::make_shared<Session>(std::move(socket), state_);
+    auto session = std::make_shared<Session>(std::move(socket), state_, session_contexts_[accepting_context_].pipeline);
     state_.add_session(session.get(), session);
     session->start();
   }

@@ -18,14 +18,21 @@
 #include <memory>
 #include <vector>
 
+#include "server/query_pipeline.hpp"
 #include "server/server_state.hpp"
 
 namespace ge::server {
 
+// An I/O thread's io_context, and its query pipeline (nullptr: none) for the sessions on it.
+struct SessionContext {
+  boost::asio::io_context* context;
+  std::shared_ptr<QueryPipeline> pipeline;
+};
+
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Binds and listens; throws boost::system::system_error when it cannot.
-  Listener(boost::asio::io_context& ioc, std::vector<boost::asio::io_context*> session_contexts,
+  Listener(boost::asio::io_context& ioc, std::vector<SessionContext> session_contexts,
            const boost::asio::ip::tcp::endpoint& endpoint, ServerState& state);
   boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
   void start();
@@ -41,8 +48,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // The cap is reached: make room by evicting idle connections; false when none is idle.
   bool make_room();
 
-  std::vector<boost::asio::io_context*> session_contexts_;
+  std::vector<SessionContext> session_contexts_;
   std::size_t next_context_ = 0;
+  std::size_t accepting_context_ = 0;  // where the pending accept's session goes
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer pause_timer_;
   ServerState& state_;

@@ -89,6 +89,12 @@ Examples:
                  "what the open-files limit allows after the pool)")
       ->envname("EVSERVE_MAX_CONNECTIONS")
       ->check(CLI::Range(std::size_t{0}, std::size_t{10000000}));
+  app.add_option("--query-pipeline-depth", config.query_pipeline_depth,
+                 "statistics queries in flight at most on an I/O thread's pipelined database connection, "
+                 "which sends the queries of many requests in one write (up to pool-size/2 threads get one; "
+                 "0: off, every query leases a connection)")
+      ->envname("EVSERVE_QUERY_PIPELINE_DEPTH")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{4096}));
   app.add_flag("--access-log", config.access_log, "write one line per request to stdout")
       ->envname("EVSERVE_ACCESS_LOG");
   CLI11_PARSE(app, argc, argv);

@@ -103,6 +103,16 @@ std::string Metrics::render(const PoolStats& pool) const {
   sample(out, "evserve_db_pool_in_use", pool.in_use);
   header(out, "evserve_db_pool_waiting", "gauge", "Requests waiting for a database connection.");
   sample(out, "evserve_db_pool_waiting", pool.waiting);
+  header(out, "evserve_db_pipelines_connected", "gauge",
+         "I/O threads holding a pipelined database connection (counted in evserve_db_pool_in_use).");
+  sample(out, "evserve_db_pipelines_connected", pipelines_connected_.load(std::memory_order_relaxed));
+  header(out, "evserve_db_pipeline_in_flight", "gauge", "Queries sent or queued on the pipelined connections.");
+  sample(out, "evserve_db_pipeline_in_flight", pipeline_in_flight_.load(std::memory_order_relaxed));
+  header(out, "evserve_db_pipeline_queries_total", "counter", "Queries sent on the pipelined connections.");
+  sample(out, "evserve_db_pipeline_queries_total", pipeline_queries_.load(std::memory_order_relaxed));
+  header(out, "evserve_db_pipeline_batches_total", "counter",
+         "Writes to PostgreSQL on the pipelined connections (queries / batches = queries per write).");
+  sample(out, "evserve_db_pipeline_batches_total", pipeline_batches_.load(std::memory_order_relaxed));
   header(out, "evserve_db_pool_acquire_timeouts_total", "counter",
          "Requests that got no database connection within the acquire timeout.");
   sample(out, "evserve_db_pool_acquire_timeouts_total", pool.acquire_timeouts);

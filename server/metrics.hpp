@@ -1,6 +1,7 @@
 #pragma once
 // Prometheus text exposition (version 0.0.4) of the server's counters: requests and a latency
-// histogram per route and status, the database pool's gauges and the database error counters.
+// histogram per route and status, the database pool's gauges, the query pipelines' and the database
+// error counters.
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -29,6 +30,14 @@ class Metrics {
   void connection_shed() noexcept { shed_.fetch_add(1, std::memory_order_relaxed); }
   // accept() failed (out of descriptors, …); the listener paused and went on.
   void accept_failed() noexcept { accept_errors_.fetch_add(1, std::memory_order_relaxed); }
+  // Query pipelines (query_pipeline.hpp): a connection taken or given back, queries entering and
+  // leaving, and one write to PostgreSQL carrying `queries` of them.
+  void pipeline_connected(bool up) noexcept { pipelines_connected_.fetch_add(up ? 1 : -1, std::memory_order_relaxed); }
+  void pipeline_queued(std::int64_t change) noexcept { pipeline_in_flight_.fetch_add(change, std::memory_order_relaxed); }
+  void pipeline_batch(std::uint64_t queries) noexcept {
+    pipeline_batches_.fetch_add(1, std::memory_order_relaxed);
+    pipeline_queries_.fetch_add(queries, std::memory_order_relaxed);
+  }
 
   std::string render(const PoolStats& pool) const;
 
@@ -44,6 +53,10 @@ class Metrics {
   std::atomic<std::uint64_t> evicted_{0};
   std::atomic<std::uint64_t> shed_{0};
   std::atomic<std::uint64_t> accept_errors_{0};
+  std::atomic<std::int64_t> pipelines_connected_{0};
+  std::atomic<std::int64_t> pipeline_in_flight_{0};
+  std::atomic<std::uint64_t> pipeline_batches_{0};
+  std::atomic<std::uint64_t> pipeline_queries_{0};
 };
 
 }  // namespace ge::server

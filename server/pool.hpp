@@ -67,6 +67,8 @@ class PooledConnection {
   db::Connection& connection() noexcept { return conn_; }
   bool is_prepared(std::string_view statement) const { return prepared_.contains(statement); }
   void forget_prepared(std::string_view statement) { prepared_.erase(statement); }
+  // Prepared by its user without run() (query_pipeline.hpp); `statement` outlives the connection.
+  void mark_prepared(std::string_view statement) { prepared_.insert(statement); }
   // A query was left unfinished on it (its caller went away): not ok() until revived.
   void abandon() noexcept { abandoned_ = true; }
 

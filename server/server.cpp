@@ -15,6 +15,7 @@
 
 #include "server/listener.hpp"
 #include "server/openapi.hpp"
+#include "server/query_pipeline.hpp"
 #include "server/session.hpp"
 
 namespace ge::server {
@@ -87,13 +88,37 @@ struct Server::Impl {
       : state(config), ioc(1), control(net::make_strand(ioc)), signals(control), grace_timer(control) {
     const unsigned threads = std::max(1U, config.threads);
     for (unsigned i = 1; i < threads; ++i) extra.push_back(std::make_unique<net::io_context>(1));
+    // A pipeline holds its connection for good: half the pool at most, so that the other routes,
+    // the retries and the threads without a pipeline still find connections.
+    const std::size_t pipelines =
+        config.query_pipeline_depth == 0 ? 0 : std::min<std::size_t>(threads, state.pool.options().size / 2);
+    const auto contexts = io_contexts();
+    for (std::size_t i = 0; i < pipelines; ++i) {
+      pipelines_.push_back(std::make_shared<QueryPipeline>(*contexts[i], state.pool, state.workers, state.metrics,
+                                                           config.query_pipeline_depth));
+    }
   }
 
+  ~Impl() { close_pipelines(); }
+
   // The io_contexts sessions run on: the main one and the extra ones.
-  std::vector<net::io_context*> session_contexts() {
+  std::vector<net::io_context*> io_contexts() {
     std::vector<net::io_context*> out{&ioc};
     for (auto& context : extra) out.push_back(context.get());
     return out;
+  }
+  std::vector<SessionContext> session_contexts() {
+    std::vector<SessionContext> out;
+    const auto contexts = io_contexts();
+    for (std::size_t i = 0; i < contexts.size(); ++i) {
+      out.push_back({contexts[i], i < pipelines_.size() ? pipelines_[i] : nullptr});
+    }
+    return out;
+  }
+
+  // Once the io_contexts have stopped (their sockets must go before the io_contexts do).
+  void close_pipelines() noexcept {
+    for (auto& pipeline : pipelines_) pipeline->close();
   }
 
   void begin_shutdown() {
@@ -125,6 +150,7 @@ struct Server::Impl {
   net::io_context ioc;  // also runs the listener, signals and shutdown
   // Declared after state: sessions still queued in them at destruction use it as they go.
   std::vector<std::unique_ptr<net::io_context>> extra;
+  std::vector<std::shared_ptr<QueryPipeline>> pipelines_;  // for the first I/O threads
   // Keeps the extra io_contexts running while they have no connection, until drained.
   std::vector<net::executor_work_guard<net::io_context::executor_type>> extra_work;
   net::strand<net::io_context::executor_type> control;
@@ -173,6 +199,7 @@ void Server::run() {
   for (auto& thread : pool) thread.join();
   // All sessions are gone (or the grace period ran out); no more database work can arrive.
   impl.state.workers.join();
+  impl.close_pipelines();
   impl.state.on_drained = nullptr;  // sessions still queued in the stopped io_context die with it
   impl.state.pool.drop_async_waiters();  // … and those waiting for a connection die now
 }

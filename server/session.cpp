@@ -31,8 +31,9 @@ bool is_http_parse_error(const beast::error_code& ec) {
 
 }  // namespace
 
-Session::Session(net::ip::tcp::socket&& socket, ServerState& state)
-    : stream_(std::move(socket)), read_timer_(stream_.get_executor()), buffer_(kReadBufferLimit), state_(state) {
+Session::Session(net::ip::tcp::socket&& socket, ServerState& state, std::shared_ptr<QueryPipeline> pipeline)
+    : stream_(std::move(socket)), read_timer_(stream_.get_executor()), buffer_(kReadBufferLimit), state_(state),
+      pipeline_(std::move(pipeline)) {
   beast::error_code ec;
   const auto endpoint = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_ = endpoint.address().to_string() + ':' + std::to_string(endpoint.port());
@@ -179,6 +180,19 @@ void Session::handle(http::request<http::string_body>&& request) {
 
 void Session::run_query(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route,
                         ResolvedRequest resolved, DbQuery query, Clock::time_point deadline) {
+  if (pipeline_ &&
+      pipeline_->submit(query.call, [self = shared_from_this(), slot, info, route, resolved, query,
+                                     deadline](QueryOutcome&& outcome) mutable {
+        // On this session's thread, but outside its strand: continue in the strand.
+        net::dispatch(self->stream_.get_executor(),
+                      [self, slot = std::move(slot), info = std::move(info), route, resolved = std::move(resolved),
+                       query = std::move(query), deadline, outcome = std::move(outcome)]() mutable {
+                        self->on_pipelined(slot, info, route, std::move(resolved), query, deadline,
+                                           std::move(outcome));
+                      });
+      })) {
+    return;
+  }
   // While the request waits for a connection, a timer answers 503 at the deadline; whichever of
   // the two claims the request first answers it. The timer is armed only when the wait starts.
   if (auto idle = state_.pool.try_acquire_idle()) {
@@ -218,6 +232,22 @@ void Session::run_query(const std::shared_ptr<Slot>& slot, RequestInfo info, std
       });
       return;
   }
+}
+
+void Session::on_pipelined(const std::shared_ptr<Slot>& slot, const RequestInfo& info, std::string_view route,
+                           ResolvedRequest resolved, const DbQuery& query, Clock::time_point deadline,
+                           QueryOutcome outcome) {
+  if (outcome.error) {
+    state_.pool.count_query_error();
+    // The pipelined connection broke (a database restart): retry once on a fresh connection, as
+    // Pool::run does, which opens one: on the workers.
+    if (outcome.error->sqlstate() == "08006") {
+      run_on_workers(slot, info, route, std::move(resolved), deadline);
+      return;
+    }
+  }
+  Reply reply = outcome.error ? db_error_reply(*outcome.error, route) : answer(query, outcome.result, route);
+  complete(slot, info, route, std::move(reply));
 }
 
 void Session::on_lease(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route,

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "server/query_pipeline.hpp"
 #include "server/reply.hpp"
 #include "server/router.hpp"
 #include "server/server_state.hpp"
@@ -27,7 +28,8 @@ namespace ge::server {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(boost::asio::ip::tcp::socket&& socket, ServerState& state);
+  // pipeline: the I/O thread's query pipeline, or nullptr (then every query leases a connection).
+  Session(boost::asio::ip::tcp::socket&& socket, ServerState& state, std::shared_ptr<QueryPipeline> pipeline);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -58,9 +60,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle(http::request<http::string_body>&& request);
-  // A statement without blocking: a pooled connection now or when one is released (async_query).
+  // A statement without blocking: on the thread's pipelined connection (query_pipeline), else on a
+  // pooled connection now or when one is released (async_query).
   void run_query(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route, ResolvedRequest resolved,
                  DbQuery query, Clock::time_point deadline);
+  void on_pipelined(const std::shared_ptr<Slot>& slot, const RequestInfo& info, std::string_view route,
+                    ResolvedRequest resolved, const DbQuery& query, Clock::time_point deadline, QueryOutcome outcome);
   void on_lease(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route, ResolvedRequest resolved,
                 DbQuery query, Clock::time_point deadline, std::optional<Pool::Lease> lease);
   // The blocking way, on the database workers: opening connections, retries, other routes.
@@ -83,6 +88,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   ServerState& state_;
+  std::shared_ptr<QueryPipeline> pipeline_;
   std::string remote_;
   std::deque<std::shared_ptr<Slot>> queue_;
   bool reading_ = false;
