@@ -62,7 +62,9 @@ Examples:
       ->envname("DATABASE_URL");
   app.add_option("--port", port, "TCP port; 0 picks a free one")->envname("EVSERVE_PORT")->check(CLI::Range(0, 65535));
   app.add_option("--listen", config.listen, "address to listen on")->envname("EVSERVE_LISTEN");
-  app.add_option("--threads", config.threads, "I/O threads (default: hardware concurrency)")
+  app.add_option("--threads", config.threads,
+                 "I/O threads (default: hardware concurrency; on a machine shared with PostgreSQL, about half "
+                 "the cores do better)")
       ->envname("EVSERVE_THREADS")
       ->check(CLI::Range(1U, 1024U));
   app.add_option("--pool-size", config.pool.size,
