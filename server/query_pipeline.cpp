@@ -31,17 +31,18 @@ void set_cork(int fd, bool on) noexcept {
 
 QueryPipeline::QueryPipeline(net::io_context& ioc, Pool& pool, net::thread_pool& workers, Metrics& metrics,
                              std::size_t depth)
-    : ioc_(ioc), pool_(pool), workers_(workers), metrics_(metrics), depth_(std::max<std::size_t>(1, depth)) {}
+    : ioc_(ioc), pool_(pool), workers_(workers), metrics_(metrics), depth_(std::max<std::size_t>(1, depth)),
+      watchdog_(ioc) {}
 
 QueryPipeline::~QueryPipeline() { close(); }
 
 bool QueryPipeline::submit(Call call, Done done) {
-  if (closed_ || call.statement == nullptr || call.params.size() > kMaxParameters) return false;
-  if (!lease_) {
-    connect();
-    return false;
-  }
+  if (closed_ || disabled_ || call.statement == nullptr || call.params.size() > kMaxParameters) return false;
+  if (!lease_) connect();  // may install an idle connection at once
+  if (!lease_) return false;
   if (pending_.size() + sent_.size() >= depth_) return false;
+  // Behind a slow query the others would wait for it: they take connections of their own.
+  if (!sent_.empty() && Clock::now() - sent_.front().sent_at > kSlowQuery) return false;
   const std::string_view name = call.statement->name;
   const bool prepared = (*lease_)->is_prepared(name);
   // Its PREPARE is on the way: were it to fail, this query would fail differently (26000).
@@ -82,6 +83,12 @@ void QueryPipeline::install(std::optional<Pool::Lease> lease) {
     return;
   }
   PGconn* pg = (*lease)->connection().get();
+  if (PQsslInUse(pg) != 0) {
+    // OpenSSL may hold decrypted bytes that no socket readiness would announce: the peeking
+    // wait below cannot see them. TLS connections take the pool's way.
+    disabled_ = true;
+    return;
+  }
   const int fd = PQsocket(pg);
   sockaddr_storage address{};
   socklen_t length = sizeof address;
@@ -125,6 +132,7 @@ void QueryPipeline::flush() {
   PGconn* pg = (*lease_)->connection().get();
   const int fd = PQsocket(pg);
   if (tcp_) set_cork(fd, true);
+  const auto now = Clock::now();
   std::size_t count = 0;
   bool ok = true;
   while (!pending_.empty()) {
@@ -145,6 +153,7 @@ void QueryPipeline::flush() {
       ok = false;
       break;
     }
+    entry.sent_at = now;
     sent_.push_back(std::move(entry));
     pending_.pop_front();
     ++count;
@@ -154,9 +163,11 @@ void QueryPipeline::flush() {
     fail_all("SQL failed: " + (*lease_)->connection().error_message());
     return;
   }
-  metrics_.pipeline_batch(count);
   push_output();
+  if (!lease_) return;  // the write failed: fail_all answered them
+  metrics_.pipeline_batch(count);
   arm_read();
+  arm_watchdog();
 }
 
 void QueryPipeline::push_output() {
@@ -226,7 +237,14 @@ bool QueryPipeline::take_results() {
     nulls = 0;
     take(result);
   }
-  return generation == generation_;
+  if (generation != generation_) return false;
+  // libpq closes the connection itself on a protocol error or when out of memory: its
+  // descriptor must not be watched any more.
+  if (PQstatus(pg) == CONNECTION_BAD) {
+    fail_all("SQL failed: " + (*lease_)->connection().error_message());
+    return false;
+  }
+  return true;
 }
 
 void QueryPipeline::take(PGresult* result) {
@@ -273,6 +291,7 @@ void QueryPipeline::finish_front() {
   metrics_.pipeline_queued(-1);
   const std::string_view name = entry.call.statement->name;
   if (entry.prepare) std::erase(preparing_, name);
+  if (quiescing_ && sent_.empty()) watchdog_.cancel();
   if (!entry.outcome.error && !entry.got_rows) entry.outcome.error = db::Error("PostgreSQL sent no result");
   // 26000: the statement vanished (DISCARD ALL by a pooler); prepared again on its next use.
   if (entry.outcome.error && entry.outcome.error->sqlstate() == "26000") (*lease_)->forget_prepared(name);
@@ -311,9 +330,41 @@ void QueryPipeline::release_connection(bool abandon) noexcept {
   metrics_.pipeline_connected(false);
 }
 
+// One timer for the pipeline, not one per query: armed while queries are in flight, it checks
+// the oldest once a second.
+void QueryPipeline::arm_watchdog() {
+  if (watching_ || sent_.empty() || closed_) return;
+  watching_ = true;
+  watchdog_.expires_after(std::chrono::seconds(1));
+  watchdog_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->watching_ = false;
+    if (!ec) self->on_watchdog();
+  });
+}
+
+void QueryPipeline::on_watchdog() {
+  if (sent_.empty() || !lease_) return;
+  const auto limit = pool_.options().statement_timeout + kUnansweredGrace;
+  if (Clock::now() - sent_.front().sent_at > limit) {
+    fail_all("no answer from PostgreSQL within statement_timeout + " + std::to_string(kUnansweredGrace.count()) +
+             " s");
+    return;
+  }
+  arm_watchdog();
+}
+
+void QueryPipeline::quiesce() {
+  net::post(ioc_, [self = shared_from_this()] {
+    self->quiescing_ = true;
+    // Queries still in flight keep their watchdog until answered.
+    if (self->sent_.empty()) self->watchdog_.cancel();
+  });
+}
+
 void QueryPipeline::close() noexcept {
   if (closed_) return;
   closed_ = true;
+  watchdog_.cancel();
   release_connection(!sent_.empty());
   metrics_.pipeline_queued(-static_cast<std::int64_t>(sent_.size() + pending_.size()));
   sent_.clear();  // their sessions go with the callbacks, while the server's state is still there

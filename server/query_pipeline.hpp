@@ -19,6 +19,7 @@
 // retries those once on a fresh connection) and the next submit() asks for another.
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <array>
@@ -54,9 +55,19 @@ class QueryPipeline : public std::enable_shared_from_this<QueryPipeline> {
   // the statement is being prepared by an earlier query): use another path.
   bool submit(Call call, Done done);
 
+  // Server shutdown begins (any thread): the watchdog timer is not armed again once the pipeline
+  // is empty, so that it does not hold the io_context up.
+  void quiesce();
+
   // After the io_context has stopped: hands the connection back to the pool (abandoned when
   // queries are still in it) and drops the callbacks without calling them.
   void close() noexcept;
+
+  // A query in flight this long makes submit() decline (the others take the pool's way, with its
+  // deadline) until it is answered; with no answer by statement_timeout + kUnansweredGrace the
+  // connection is given up (fail_all), as on a silent database host.
+  static constexpr auto kSlowQuery = std::chrono::milliseconds(100);
+  static constexpr auto kUnansweredGrace = std::chrono::seconds(5);
 
  private:
   struct Entry {
@@ -65,6 +76,7 @@ class QueryPipeline : public std::enable_shared_from_this<QueryPipeline> {
     bool prepare = false;  // PREPARE goes first in its Sync segment
     QueryOutcome outcome;
     bool got_rows = false;
+    Clock::time_point sent_at{};
   };
 
   void connect();
@@ -81,6 +93,8 @@ class QueryPipeline : public std::enable_shared_from_this<QueryPipeline> {
   void finish_front();
   void fail_all(const std::string& why);
   void release_connection(bool abandon) noexcept;
+  void arm_watchdog();
+  void on_watchdog();
 
   boost::asio::io_context& ioc_;
   Pool& pool_;
@@ -89,6 +103,10 @@ class QueryPipeline : public std::enable_shared_from_this<QueryPipeline> {
   std::size_t depth_;
 
   std::optional<Pool::Lease> lease_;
+  boost::asio::steady_timer watchdog_;
+  bool watching_ = false;
+  bool quiescing_ = false;
+  bool disabled_ = false;  // the connections use TLS: not pipelined (see install())
   std::optional<boost::asio::generic::stream_protocol::socket> socket_;  // libpq's descriptor, watched
   bool tcp_ = false;  // TCP_CORK works on it: one segment per batch
   std::deque<Entry> pending_;  // not sent yet

@@ -127,6 +127,7 @@ struct Server::Impl {
     boost::system::error_code ignored;
     signals.cancel(ignored);
     if (listener) listener->stop();
+    for (auto& pipeline : pipelines_) pipeline->quiesce();
     grace_timer.expires_after(state.config.shutdown_grace);
     grace_timer.async_wait([this](boost::system::error_code ec) {
       if (ec) return;  // drained in time

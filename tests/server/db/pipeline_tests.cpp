@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <csignal>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -42,8 +43,9 @@ double metric(const Metrics& metrics, const Pool& pool, const std::string& name)
 
 // A pipeline on an io_context of its own, run by the test thread, with one database worker.
 struct Rig {
-  explicit Rig(const std::string& url, std::size_t depth = 64)
-      : pool(PoolOptions{url, 2, std::chrono::milliseconds(2000), std::chrono::milliseconds(5000)}),
+  explicit Rig(const std::string& url, std::size_t depth = 64,
+               std::chrono::milliseconds statement_timeout = std::chrono::milliseconds(5000))
+      : pool(PoolOptions{url, 2, std::chrono::milliseconds(2000), statement_timeout}),
         pipeline(std::make_shared<QueryPipeline>(ioc, pool, workers, metrics, depth)) {}
   ~Rig() {
     workers.join();
@@ -198,4 +200,68 @@ TEST_CASE("query pipeline: declines past its depth, and close() gives the connec
   // The pool hands out a clean connection afterwards.
   auto lease = rig.pool.acquire();
   CHECK(lease->run(kDivide, {"2"}).value(0, 0) == "5");
+}
+
+TEST_CASE("query pipeline: answers in many reads, and no second PREPARE of a statement on its way",
+          "[db][pipeline]") {
+  Database db("evserve_test_pipeline_reads");
+  Rig rig(db.url());
+  std::optional<QueryOutcome> first;
+  rig.submit(kRows, {"1"}, [&](QueryOutcome&& o) { first.emplace(std::move(o)); });
+  // Its PREPARE is sent with it: the same statement waits (declined) until that is answered.
+  CHECK_FALSE(rig.pipeline->submit(Call{&kRows, {"1"}}, [](QueryOutcome&&) {}));
+  rig.run_until([&] { return first.has_value(); });
+  REQUIRE_FALSE(first->error);
+
+  // Five answers of 50,000 rows (about 2 MB together) arrive over many reads of the socket.
+  std::vector<QueryOutcome> big;
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE(rig.pipeline->submit(Call{&kRows, {std::to_string(50000 + i)}},
+                                 [&](QueryOutcome&& o) { big.push_back(std::move(o)); }));
+  }
+  rig.run_until([&] { return big.size() == 5; });
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE_FALSE(big[static_cast<std::size_t>(i)].error);
+    const auto& rows = big[static_cast<std::size_t>(i)].result;
+    REQUIRE(rows.rows() == 50000 + i);
+    CHECK(rows.value(rows.rows() - 1, 0) == std::to_string(50000 + i));
+  }
+}
+
+TEST_CASE("query pipeline: behind a slow query it declines, and gives up a backend that never answers",
+          "[db][pipeline]") {
+  Database db("evserve_test_pipeline_slow");
+  // statement_timeout 200 ms: a backend that has not answered after 200 ms + 5 s is given up.
+  Rig rig(db.url(), 64, std::chrono::milliseconds(200));
+  CHECK_FALSE(rig.one(kSleep, {"0"}).error);
+  const std::string pid(rig.one(kPid, {}).result.value(0, 0));
+
+  std::optional<QueryOutcome> slow;
+  REQUIRE(rig.pipeline->submit(Call{&kSleep, {"0.15"}}, [&](QueryOutcome&& o) { slow.emplace(std::move(o)); }));
+  rig.ioc.run_for(QueryPipeline::kSlowQuery + std::chrono::milliseconds(20));
+  if (!slow) CHECK_FALSE(rig.pipeline->submit(Call{&kPid, {}}, [](QueryOutcome&&) {}));
+  rig.run_until([&] { return slow.has_value(); });
+  CHECK_FALSE(slow->error);
+  CHECK_FALSE(rig.one(kPid, {}).error);  // taken again once the slow one is answered
+
+  // A silent database host: the backend is stopped (SIGSTOP), so not even statement_timeout ends
+  // the query. The watchdog gives the connection up and fails the queries in it with 08006.
+  const pid_t backend = static_cast<pid_t>(std::stol(pid));
+  if (::kill(backend, SIGSTOP) != 0) {
+    WARN("cannot stop the backend (not root, nor its user): the watchdog is not tested");
+    return;
+  }
+  std::optional<QueryOutcome> stuck;
+  const auto sent = std::chrono::steady_clock::now();
+  REQUIRE(rig.pipeline->submit(Call{&kPid, {}}, [&](QueryOutcome&& o) { stuck.emplace(std::move(o)); }));
+  rig.run_until([&] { return stuck.has_value(); });
+  const auto waited = std::chrono::steady_clock::now() - sent;
+  ::kill(backend, SIGCONT);
+  REQUIRE(stuck->error);
+  CHECK(stuck->error->sqlstate() == "08006");
+  CHECK(waited >= std::chrono::milliseconds(200) + QueryPipeline::kUnansweredGrace);
+  CHECK(metric(rig.metrics, rig.pool, "evserve_db_pipelines_connected") == 0);
+  QueryOutcome after = rig.one(kPid, {});  // a new connection
+  REQUIRE_FALSE(after.error);
+  CHECK(std::string(after.result.value(0, 0)) != pid);
 }

@@ -59,20 +59,33 @@ else
     -d "$loader_url" -f "$serving_sql" >/dev/null 2>"$work/psql.err" || { cat "$work/psql.err" >&2; exit 1; }
 fi
 
-e2e_start_evserve "$work" "$evserve" "$reader_url" --threads 2 --pool-size 4 || exit 1
-echo "run_e2e: evserve on port $port"
-
 status=0
-"$checker" --host 127.0.0.1 --port "$port" --queries "$fixture/queries.jsonl" --protocol || status=1
+stop_evserve() {
+  kill -TERM "$server_pid"
+  local exit_code=0
+  wait "$server_pid" || exit_code=$?
+  server_pid=
+  if ((exit_code != 0)); then
+    echo "run_e2e: evserve exited with $exit_code after SIGTERM" >&2
+    status=1
+  fi
+}
+metric() { curl -fsS "http://127.0.0.1:$port/metrics" | awk -v name="$1" '$1 == name { print $2 }'; }
 
-kill -TERM "$server_pid"
-exit_code=0
-wait "$server_pid" || exit_code=$?
-server_pid=
-if ((exit_code != 0)); then
-  echo "run_e2e: evserve exited with $exit_code after SIGTERM" >&2
-  status=1
-fi
+# Twice: with the query pipelines (the default), then with every query on a connection of its own.
+for depth in 64 0; do
+  e2e_start_evserve "$work" "$evserve" "$reader_url" --threads 2 --pool-size 4 --query-pipeline-depth "$depth" || exit 1
+  echo "run_e2e: evserve on port $port, --query-pipeline-depth $depth"
+  "$checker" --host 127.0.0.1 --port "$port" --queries "$fixture/queries.jsonl" --protocol || status=1
+  pipelined=$(metric evserve_db_pipeline_queries_total)
+  in_flight=$(metric evserve_db_pipeline_in_flight)
+  echo "run_e2e: queries through the pipelines: $pipelined (in flight now: $in_flight)"
+  if ((depth > 0 && ${pipelined:-0} == 0)) || ((depth == 0 && ${pipelined:-1} != 0)) || [[ $in_flight != 0 ]]; then
+    echo "run_e2e: the pipelines served $pipelined queries with --query-pipeline-depth $depth" >&2
+    status=1
+  fi
+  stop_evserve
+done
 if ((status != 0)); then
   echo "--- evserve stderr:" >&2
   tail -n 30 "$work/evserve.err" >&2
