@@ -21,7 +21,7 @@ struct ServerConfig {
   std::size_t pipeline_limit = 8;        // requests read ahead of their responses
   // Statistics queries in flight at most on an I/O thread's pipelined database connection
   // (query_pipeline.hpp); 0: no pipelining. Up to pool.size / 2 I/O threads get one.
-  std::size_t query_pipeline_depth = 64;
+  std::size_t query_pipeline_depth = 1024;
   // Open client connections; beyond it the connection idle the longest is closed (listener.hpp).
   // main.cpp defaults it to what the descriptor limit allows (descriptor_budget.hpp).
   std::size_t max_connections = 10000;

@@ -96,7 +96,7 @@ Examples:
                  "which sends the queries of many requests in one write (up to pool-size/2 threads get one; "
                  "0: off, every query leases a connection)")
       ->envname("EVSERVE_QUERY_PIPELINE_DEPTH")
-      ->check(CLI::Range(std::size_t{0}, std::size_t{4096}));
+      ->check(CLI::Range(std::size_t{0}, std::size_t{65536}));
   app.add_flag("--access-log", config.access_log, "write one line per request to stdout")
       ->envname("EVSERVE_ACCESS_LOG");
   CLI11_PARSE(app, argc, argv);
