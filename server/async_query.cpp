@@ -4,10 +4,10 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
 
-#include <sys/socket.h>
-
 #include <array>
 #include <memory>
+
+#include "server/libpq_io.hpp"
 
 namespace ge::server {
 namespace {
@@ -31,17 +31,10 @@ class AsyncQuery : public std::enable_shared_from_this<AsyncQuery> {
 
   void start() {
     PGconn* pg = lease_->connection().get();
-    const int fd = PQsocket(pg);
-    sockaddr_storage address{};
-    socklen_t length = sizeof address;
-    if (fd < 0 || getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      fail(db::Error("no connection to PostgreSQL", "08006"));
-      return;
-    }
-    boost::system::error_code ec;
-    socket_.assign(net::generic::stream_protocol(address.ss_family, 0), fd, ec);
-    if (ec) {
-      fail(db::Error("cannot watch the PostgreSQL connection: " + ec.message()));
+    try {
+      (void)watch_libpq_socket(pg, socket_);
+    } catch (const db::Error& error) {
+      fail(error);
       return;
     }
     // Wait first, send second: the answer cannot arrive before the wait is registered, so the
@@ -50,17 +43,17 @@ class AsyncQuery : public std::enable_shared_from_this<AsyncQuery> {
                        net::bind_executor(executor_, [self = shared_from_this()](boost::system::error_code) {
                          self->on_readable();
                        }));
-    std::array<const char*, 8> values{};
     const auto count = call_.params.size();
-    if (count > values.size()) {
+    if (count > kMaxAsyncParameters) {
       fail(db::Error("too many statement parameters"));
       return;
     }
-    for (std::size_t i = 0; i < count; ++i) values[i] = call_.params[i] ? call_.params[i]->c_str() : nullptr;
+    const ParameterValues values = parameter_values(call_.params);
     const std::string name(call_.statement->name);
     if (PQsendQueryPrepared(pg, name.c_str(), static_cast<int>(count), values.data(), nullptr, nullptr, 0) == 0) {
       send_error_ = db::Error("SQL failed: " + lease_->connection().error_message(), lease_->ok() ? "" : "08006");
-      socket_.cancel(ec);  // on_readable reports it
+      boost::system::error_code ignored;
+      socket_.cancel(ignored);  // on_readable reports it
     }
   }
 

@@ -77,14 +77,13 @@ void Listener::do_accept() {
     room_ = 0;
   }
   overshoot_since_ = {};
-  accepting_context_ = next_context_;
-  net::io_context& context = *session_contexts_[next_context_].context;
+  const std::size_t home = next_context_;
   next_context_ = (next_context_ + 1) % session_contexts_.size();
-  acceptor_.async_accept(net::make_strand(context),
-                         boost::beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  acceptor_.async_accept(net::make_strand(*session_contexts_[home].context),
+                         boost::beast::bind_front_handler(&Listener::on_accept, shared_from_this(), home));
 }
 
-void Listener::on_accept(boost::system::error_code ec, net::ip::tcp::socket socket) {
+void Listener::on_accept(std::size_t home, boost::system::error_code ec, net::ip::tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // stopped
   if (ec && is_resource_exhaustion(ec)) {
     pause_after(ec);
@@ -103,7 +102,7 @@ void Listener::on_accept(boost::system::error_code ec, net::ip::tcp::socket sock
   } else {
     boost::system::error_code ignored;
     socket.set_option(net::ip::tcp::no_delay(true), ignored);
-    auto session = std::make_shared<Session>(std::move(socket), state_, session_contexts_[accepting_context_].pipeline);
+    auto session = std::make_shared<Session>(std::move(socket), state_, session_contexts_[home].pipeline);
     state_.add_session(session.get(), session);
     session->start();
   }

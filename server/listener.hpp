@@ -40,7 +40,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void do_accept();
-  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  // home: the index in session_contexts_ of the io_context the socket was accepted onto.
+  void on_accept(std::size_t home, boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
   // accept() failed for want of resources: free some, and accept again after a pause.
   void pause_after(boost::system::error_code ec);
   // Below the cap.
@@ -50,7 +51,6 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   std::vector<SessionContext> session_contexts_;
   std::size_t next_context_ = 0;
-  std::size_t accepting_context_ = 0;  // where the pending accept's session goes
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer pause_timer_;
   ServerState& state_;

@@ -5,9 +5,10 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/socket.h>
 
 #include <algorithm>
+
+#include "server/libpq_io.hpp"
 
 namespace ge::server {
 
@@ -18,7 +19,6 @@ namespace {
 // After a failed attempt to get a connection, the pipeline waits this long before the next one
 // (meanwhile its requests take the pool's ordinary path, which reports the trouble).
 constexpr auto kRetryAfterConnectFailure = std::chrono::seconds(1);
-constexpr std::size_t kMaxParameters = 8;
 
 // TCP_CORK on or off: while on, the kernel holds what libpq writes (a write per Sync) and sends
 // the batch as one segment when it goes off, so PostgreSQL's backend wakes once for it.
@@ -36,17 +36,22 @@ QueryPipeline::QueryPipeline(net::io_context& ioc, Pool& pool, net::thread_pool&
 
 QueryPipeline::~QueryPipeline() { close(); }
 
-bool QueryPipeline::submit(Call call, Done done) {
-  if (closed_ || disabled_ || call.statement == nullptr || call.params.size() > kMaxParameters) return false;
+bool QueryPipeline::ready_for(const Call& call) {
+  if (closed_ || disabled_ || call.statement == nullptr || call.params.size() > kMaxAsyncParameters) return false;
   if (!lease_) connect();  // may install an idle connection at once
   if (!lease_) return false;
   if (pending_.size() + sent_.size() >= depth_) return false;
   // Behind a slow query the others would wait for it: they take connections of their own.
   if (!sent_.empty() && Clock::now() - sent_.front().sent_at > kSlowQuery) return false;
+  // Its PREPARE is on the way: were it to fail, this query would fail differently (26000).
+  const std::string_view name = call.statement->name;
+  return (*lease_)->is_prepared(name) || std::find(preparing_.begin(), preparing_.end(), name) == preparing_.end();
+}
+
+bool QueryPipeline::submit(Call call, Done done) {
+  if (!ready_for(call)) return false;
   const std::string_view name = call.statement->name;
   const bool prepared = (*lease_)->is_prepared(name);
-  // Its PREPARE is on the way: were it to fail, this query would fail differently (26000).
-  if (!prepared && std::find(preparing_.begin(), preparing_.end(), name) != preparing_.end()) return false;
   if (!prepared) preparing_.push_back(name);
   pending_.push_back(Entry{std::move(call), std::move(done), !prepared, {}, false});
   metrics_.pipeline_queued(1);
@@ -78,8 +83,9 @@ void QueryPipeline::connect() {
 
 void QueryPipeline::install(std::optional<Pool::Lease> lease) {
   if (closed_ || lease_) return;  // the lease goes back to the pool
+  const auto try_later = [this] { retry_after_ = Clock::now() + kRetryAfterConnectFailure; };
   if (!lease || !(*lease)->ok()) {
-    retry_after_ = Clock::now() + kRetryAfterConnectFailure;
+    try_later();
     return;
   }
   PGconn* pg = (*lease)->connection().get();
@@ -89,29 +95,32 @@ void QueryPipeline::install(std::optional<Pool::Lease> lease) {
     disabled_ = true;
     return;
   }
-  const int fd = PQsocket(pg);
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  if (fd < 0 || getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
-      PQenterPipelineMode(pg) == 0) {
-    retry_after_ = Clock::now() + kRetryAfterConnectFailure;
+  socket_.emplace(ioc_);
+  int family = 0;
+  try {
+    family = watch_libpq_socket(pg, *socket_);
+  } catch (const db::Error&) {
+    socket_.reset();
+    try_later();
+    return;
+  }
+  const auto unwatch = [this] {
+    boost::system::error_code ignored;
+    (void)socket_->release(ignored);  // the descriptor is libpq's
+    socket_.reset();
+  };
+  if (PQenterPipelineMode(pg) == 0) {
+    unwatch();
+    try_later();
     return;
   }
   if (PQsetnonblocking(pg, 1) != 0) {
+    unwatch();
     (*lease)->abandon();  // in pipeline mode, which the pool's other users do not expect
-    retry_after_ = Clock::now() + kRetryAfterConnectFailure;
+    try_later();
     return;
   }
-  boost::system::error_code ec;
-  socket_.emplace(ioc_);
-  socket_->assign(net::generic::stream_protocol(address.ss_family, 0), fd, ec);
-  if (ec) {
-    socket_.reset();
-    (*lease)->abandon();
-    retry_after_ = Clock::now() + kRetryAfterConnectFailure;
-    return;
-  }
-  tcp_ = address.ss_family == AF_INET || address.ss_family == AF_INET6;
+  tcp_ = family == AF_INET || family == AF_INET6;
   lease_.emplace(std::move(*lease));
   ++generation_;
   metrics_.pipeline_connected(true);
@@ -144,9 +153,8 @@ void QueryPipeline::flush() {
       ok = false;
       break;
     }
-    std::array<const char*, kMaxParameters> values{};
     const auto& params = entry.call.params;
-    for (std::size_t i = 0; i < params.size(); ++i) values[i] = params[i] ? params[i]->c_str() : nullptr;
+    const ParameterValues values = parameter_values(params);
     if (PQsendQueryPrepared(pg, name.c_str(), static_cast<int>(params.size()), values.data(), nullptr, nullptr, 0) ==
             0 ||
         PQpipelineSync(pg) == 0) {

@@ -50,6 +50,11 @@ class QueryPipeline : public std::enable_shared_from_this<QueryPipeline> {
   QueryPipeline(const QueryPipeline&) = delete;
   QueryPipeline& operator=(const QueryPipeline&) = delete;
 
+  // On the io_context's thread only. Whether submit() takes a query of this statement now (with no
+  // connection yet, it asks for one, and may get an idle one at once). Lets a caller build the
+  // callback only for a query that will be taken.
+  bool ready_for(const Call& call);
+
   // On the io_context's thread only. True: taken, and `done` runs later on that thread, once
   // (unless close() comes first). False: not taken (no connection yet, the pipeline is full, or
   // the statement is being prepared by an earlier query): use another path.

@@ -11,6 +11,7 @@
 #include <boost/beast/version.hpp>
 
 #include <atomic>
+#include <cassert>
 #include <iostream>
 
 #include "server/async_query.hpp"
@@ -180,17 +181,23 @@ void Session::handle(http::request<http::string_body>&& request) {
 
 void Session::run_query(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route,
                         ResolvedRequest resolved, DbQuery query, Clock::time_point deadline) {
-  if (pipeline_ &&
-      pipeline_->submit(query.call, [self = shared_from_this(), slot, info, route, resolved, query,
-                                     deadline](QueryOutcome&& outcome) mutable {
-        // On this session's thread, but outside its strand: continue in the strand.
-        net::dispatch(self->stream_.get_executor(),
-                      [self, slot = std::move(slot), info = std::move(info), route, resolved = std::move(resolved),
-                       query = std::move(query), deadline, outcome = std::move(outcome)]() mutable {
-                        self->on_pipelined(slot, info, route, std::move(resolved), query, deadline,
-                                           std::move(outcome));
-                      });
-      })) {
+  // Asked first, so that the request is moved into the callback only when the pipeline takes it
+  // (ready_for and submit run back to back on this thread: nothing changes in between).
+  if (pipeline_ && pipeline_->ready_for(query.call)) {
+    Call call = query.call;
+    const bool taken = pipeline_->submit(
+        std::move(call), [self = shared_from_this(), slot, info = std::move(info), route, resolved = std::move(resolved),
+                          query = std::move(query), deadline](QueryOutcome&& outcome) mutable {
+          // On this session's thread, but outside its strand: continue in the strand.
+          net::dispatch(self->stream_.get_executor(),
+                        [self, slot = std::move(slot), info = std::move(info), route, resolved = std::move(resolved),
+                         query = std::move(query), deadline, outcome = std::move(outcome)]() mutable {
+                          self->on_pipelined(slot, info, route, std::move(resolved), query, deadline,
+                                             std::move(outcome));
+                        });
+        });
+    assert(taken);
+    (void)taken;
     return;
   }
   // While the request waits for a connection, a timer answers 503 at the deadline; whichever of
