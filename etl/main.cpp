@@ -53,8 +53,8 @@ void add_common_options(CLI::App& command, ge::LoadOptions& options, std::vector
   command.add_option("--rates", options.rates_path, "exchange_rates.jsonl (currency → rate_to_usd)")
       ->required();
   command.add_option("--rejects", options.rejects_path,
-                     "write every rejected line, byte for byte, to PATH and its line_no,event_id,reason,detail to "
-                     "PATH.reasons.csv");
+                     "write every rejected line, byte for byte (decompressed), to PATH and its "
+                     "file,line_no,event_id,reason,detail to PATH.reasons.csv");
   command.add_option("--report", options.report_path, "write the JSON report to PATH ('-' for stdout)");
   command.add_option("--max-rejects", options.max_rejects, "fail (exit 4) when more than N lines are rejected");
   command.add_option("--max-reject-ratio", options.max_reject_ratio,
@@ -68,7 +68,7 @@ void add_common_options(CLI::App& command, ge::LoadOptions& options, std::vector
       ->capture_default_str();
   command.add_flag("-q,--quiet", options.quiet,
                    "print only errors and the one-line summary (status=… lines=… accepted=…) for cron mail");
-  command.add_option("--read-threads", options.read_threads, "threads that parse the events file (files over 32 MiB)")
+  command.add_option("--read-threads", options.read_threads, "threads that read and parse the events files, a file each (a lone plain file over 32 MiB: a half each)")
       ->check(CLI::Range(1, 2))
       ->capture_default_str();
   command.add_option("--max-line-bytes", options.max_line_bytes,
