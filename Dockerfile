@@ -19,6 +19,8 @@ RUN apt-get update \
       libboost1.81-dev \
       libboost-json1.81-dev \
       libboost-url1.81-dev \
+      zlib1g-dev \
+      libzstd-dev \
       iso-codes \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -39,6 +41,8 @@ RUN apt-get update \
       libsimdjson14 \
       libboost-json1.81.0 \
       libboost-url1.81.0 \
+      zlib1g \
+      libzstd1 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin gameevents
 COPY --from=build /opt/gameevents/bin/evload /opt/gameevents/bin/evserve /usr/local/bin/

@@ -90,7 +90,7 @@ run: load ## load, then serve the stats API on HTTP_PORT (8086) in the foregroun
 	@echo "  curl -s 'localhost:$(HTTP_PORT)/v1/game/stats?group_by=country'"
 	build/server/evserve --db "$(READER_URL)" --port $(HTTP_PORT) $(RUN_SERVE_ARGS)
 
-bench-load: build ## evload on 10M generated events beside the COPY floor (scripts/bench-load)
+bench-load: build ## evload on 10M generated events (plain, 15 .gz, 15 .zst) beside a raw-line COPY (scripts/bench-load)
 	@scripts/bench-load
 
 bench-serve: build ## wrk against evserve beside pgbench -S on the bench-load dataset (scripts/bench-serve)

@@ -99,6 +99,12 @@ void EventStore::absorb(EventStore&& later, std::uint64_t line_offset) {
   later = EventStore();
 }
 
+void EventStore::renumber_lines(const std::vector<std::uint64_t>& base, unsigned bits) {
+  const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+  for (CompactEvent& event : events_) event.line = base[event.line >> bits] + (event.line & mask);
+  for (RejectRecord& reject : rejects_) reject.line = base[reject.line >> bits] + (reject.line & mask);
+}
+
 std::size_t EventStore::memory_bytes() const noexcept {
   return events_.capacity() * sizeof(CompactEvent) + registrations_.capacity() * sizeof(RegistrationRecord) +
          rejects_.capacity() * sizeof(RejectRecord) +

@@ -58,6 +58,9 @@ class EventStore {
   // Takes over everything `later` holds, its lines numbered after `line_offset` lines of this
   // store's part of the file (the second half of a file read by two threads).
   void absorb(EventStore&& later, std::uint64_t line_offset);
+  // Rewrites every event's and reject's line as base[line >> bits] + (line's low `bits` bits):
+  // from (stretch read, line in it) to (file, line in file) once every stretch's length is known.
+  void renumber_lines(const std::vector<std::uint64_t>& base, unsigned bits);
 
   std::vector<CompactEvent>& events() noexcept { return events_; }
   const std::vector<RegistrationRecord>& registrations() const noexcept { return registrations_; }

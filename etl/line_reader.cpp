@@ -23,36 +23,47 @@ bool Line::blank() const noexcept {
   return true;
 }
 
+LineReader::LineReader(std::unique_ptr<ByteSource> source, std::uint64_t file_size, std::size_t max_line_bytes,
+                       std::size_t chunk_bytes)
+    : source_(std::move(source)), max_line_(max_line_bytes), file_size_(file_size) {
+  buffer_.resize(chunk_bytes + simdjson::SIMDJSON_PADDING);
+}
+
+namespace {
+// A plain file descriptor for path ("-": standard input) from `offset` on, at most `length` bytes.
+std::unique_ptr<FdSource> open_plain(const std::string& path, std::uint64_t offset, std::uint64_t length,
+                                     std::uint64_t& file_size) {
+  int fd = STDIN_FILENO;
+  if (path != "-") {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  }
+  auto source = std::make_unique<FdSource>(fd, path != "-", path, length);
+  struct stat info {};
+  if (::fstat(fd, &info) == 0) {
+    if (S_ISDIR(info.st_mode)) throw std::runtime_error("cannot read " + path + ": it is a directory");
+    if (S_ISREG(info.st_mode)) {
+      file_size = static_cast<std::uint64_t>(info.st_size);
+      ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    }
+  }
+  if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    throw std::runtime_error("cannot seek in " + path + ": " + std::strerror(errno));
+  }
+  return source;
+}
+}  // namespace
+
 LineReader::LineReader(const std::string& path, std::size_t max_line_bytes, std::size_t chunk_bytes)
     : max_line_(max_line_bytes) {
-  if (path == "-") {
-    fd_ = STDIN_FILENO;
-  } else {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
-    owns_fd_ = true;
-  }
-  struct stat info {};
-  if (::fstat(fd_, &info) == 0) {
-    if (S_ISDIR(info.st_mode)) {
-      ::close(fd_);
-      throw std::runtime_error("cannot read " + path + ": it is a directory");
-    }
-    if (S_ISREG(info.st_mode)) {
-      file_size_ = static_cast<std::uint64_t>(info.st_size);
-      ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
-    }
-  }
+  source_ = open_plain(path, 0, UINT64_MAX, file_size_);
   buffer_.resize(chunk_bytes + simdjson::SIMDJSON_PADDING);
 }
 
 LineReader::LineReader(const std::string& path, ByteRange range, std::size_t max_line_bytes, std::size_t chunk_bytes)
-    : LineReader(path, max_line_bytes, chunk_bytes) {
-  if (::lseek(fd_, static_cast<off_t>(range.offset), SEEK_SET) < 0) {
-    // The delegated constructor has finished: the destructor closes fd_.
-    throw std::runtime_error("cannot seek in " + path + ": " + std::strerror(errno));
-  }
-  remaining_ = range.length;
+    : max_line_(max_line_bytes) {
+  source_ = open_plain(path, range.offset, range.length, file_size_);
+  buffer_.resize(chunk_bytes + simdjson::SIMDJSON_PADDING);
   at_file_start_ = range.offset == 0;
 }
 
@@ -65,9 +76,7 @@ std::uint64_t next_line_start(const std::string& path, std::uint64_t from) {
   return from + reader.bytes_consumed();
 }
 
-LineReader::~LineReader() {
-  if (owns_fd_) ::close(fd_);
-}
+LineReader::~LineReader() = default;
 
 void LineReader::compact() {
   if (begin_ == 0) return;
@@ -90,23 +99,13 @@ bool LineReader::fill() {
       buffer_.resize(grown + simdjson::SIMDJSON_PADDING);
     }
   }
-  if (remaining_ == 0) {
-    eof_ = true;
-    return false;
-  }
-  std::size_t room = buffer_.size() - simdjson::SIMDJSON_PADDING - end_;
-  if (remaining_ < room) room = static_cast<std::size_t>(remaining_);
-  ssize_t got;
-  do {
-    got = ::read(fd_, buffer_.data() + end_, room);
-  } while (got < 0 && errno == EINTR);
-  if (got < 0) throw std::runtime_error(std::string("read failed: ") + std::strerror(errno));
+  const std::size_t room = buffer_.size() - simdjson::SIMDJSON_PADDING - end_;
+  const std::size_t got = source_->read(buffer_.data() + end_, room);
   if (got == 0) {
     eof_ = true;
     return false;
   }
-  end_ += static_cast<std::size_t>(got);
-  remaining_ -= static_cast<std::uint64_t>(got);
+  end_ += got;
   return true;
 }
 

@@ -4,9 +4,12 @@
 // buffer grows, the old one is briefly held too). Each line handed out is followed by at least
 // simdjson::SIMDJSON_PADDING readable bytes, so the parser can read it in place.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "etl/byte_source.hpp"
 
 namespace ge {
 
@@ -22,7 +25,12 @@ class LineReader {
   static constexpr std::size_t kDefaultChunkBytes = 4u << 20;
   static constexpr std::size_t kDefaultMaxLineBytes = 64u << 20;
 
-  // Opens path ("-" is standard input). Throws std::runtime_error naming the file on failure.
+  // Reads the lines of any byte source (a decompressing one included: etl/byte_source.hpp).
+  // file_size: of the file on disk, for the event store's reservation (0: unknown).
+  LineReader(std::unique_ptr<ByteSource> source, std::uint64_t file_size,
+             std::size_t max_line_bytes = kDefaultMaxLineBytes, std::size_t chunk_bytes = kDefaultChunkBytes);
+  // Opens path ("-" is standard input) and reads its bytes as they are (no decompression).
+  // Throws std::runtime_error naming the file on failure.
   explicit LineReader(const std::string& path, std::size_t max_line_bytes = kDefaultMaxLineBytes,
                       std::size_t chunk_bytes = kDefaultChunkBytes);
   // Reads only bytes [offset, offset + length) of a regular file, numbering its lines from 1.
@@ -39,6 +47,8 @@ class LineReader {
   // The next line, or false at the end of the file. A final newline does not start a line.
   bool next(Line& line);
   std::uint64_t bytes_consumed() const noexcept { return consumed_; }
+  // Bytes read from the file itself (compressed ones for a compressed file), for progress.
+  std::uint64_t raw_bytes_read() const noexcept { return source_->raw_bytes_read(); }
   // Size of the file when it is a regular file, 0 otherwise (a pipe).
   std::uint64_t file_size() const noexcept { return file_size_; }
   // Bytes of the line buffer: at most max(chunk, max_line_bytes + 1) + simdjson's padding.
@@ -48,8 +58,7 @@ class LineReader {
   bool fill();  // reads more bytes after end_; false at end of file
   void compact();
 
-  int fd_ = -1;
-  bool owns_fd_ = false;
+  std::unique_ptr<ByteSource> source_;
   bool eof_ = false;
   std::vector<char> buffer_;
   std::size_t begin_ = 0;  // start of the unread data
@@ -58,7 +67,6 @@ class LineReader {
   std::uint64_t line_number_ = 0;
   std::uint64_t consumed_ = 0;
   std::uint64_t file_size_ = 0;
-  std::uint64_t remaining_ = UINT64_MAX;  // bytes left to read in the range
   bool at_file_start_ = true;
 };
 

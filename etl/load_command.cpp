@@ -25,6 +25,7 @@
 #include "etl/event_store.hpp"
 #include "etl/exchange_rates.hpp"
 #include "etl/generation.hpp"
+#include "etl/input_reader.hpp"
 #include "etl/load_report.hpp"
 #include "etl/model_builder.hpp"
 #include "etl/parallel_copy.hpp"
@@ -57,119 +58,39 @@ class PhaseClock {
   Progress& progress_;
 };
 
-// What reading a stretch of the file found besides the events.
-struct ReadCounts {
-  std::uint64_t lines = 0;
-  std::uint64_t blank = 0;
-  std::uint64_t oversized = 0;
-  std::uint64_t duplicate_keys = 0;
-  std::uint64_t bytes = 0;
-};
-
-// SPEC §2 steps 1–2 over lines of one reader: schema-valid events into the store, the rest rejected.
-ReadCounts parse_lines(LineReader& reader, const ExchangeRates& rates, EventStore& store,
-                       const std::function<void(std::uint64_t bytes, std::uint64_t lines)>& on_progress) {
-  ReadCounts counts;
-  store.reserve_for_file(reader.file_size());
-  EventParser parser(rates);
-  Line line;
-  while (reader.next(line)) {
-    if (line.oversized) {
-      ++counts.oversized;
-      store.reject(line.number, Reason::malformed_json, Field::none, std::nullopt);
-    } else if (line.blank()) {
-      ++counts.blank;
-    } else {
-      const ParseOutcome outcome = parser.parse(line.text);
-      counts.duplicate_keys += outcome.duplicate_keys;
-      if (outcome.accepted) {
-        store.add(outcome.event, line.number);
-      } else {
-        store.reject(line.number, outcome.reason, outcome.field, outcome.event_id);
-      }
-    }
-    if ((line.number & 0x3FFF) == 0 && on_progress) on_progress(reader.bytes_consumed(), line.number);
-  }
-  counts.lines = line.number;
-  counts.bytes = reader.bytes_consumed();
-  return counts;
+// The files to read: as expanded by the command line, else the one events_path names.
+std::vector<std::string> input_paths(const LoadOptions& options) {
+  return options.events_inputs.empty() ? std::vector<std::string>{options.events_path} : options.events_inputs;
 }
-
-void add_counts(LoadReport& report, const ReadCounts& counts) {
-  report.lines_total += counts.lines;
-  report.blank += counts.blank;
-  report.oversized_lines += counts.oversized;
-  report.lines_with_duplicate_keys += counts.duplicate_keys;
-  report.bytes_read += counts.bytes;
-}
-
-// Files this large are read by two threads, each from its own half (split at a line boundary).
-constexpr std::uint64_t kParallelReadBytes = 32u << 20;
 
 void read_events(const LoadOptions& options, const ExchangeRates& rates, EventStore& store, LoadReport& report,
                  Progress& progress) {
-  std::unique_ptr<LineReader> reader;
+  ReadResult read;
   try {
-    reader = std::make_unique<LineReader>(options.events_path, options.max_line_bytes);
-  } catch (const std::exception& e) {
+    read = read_inputs(input_paths(options), rates, store, ReadSettings{options.read_threads, options.max_line_bytes},
+                       progress);
+  } catch (const std::runtime_error& e) {  // unreadable, truncated or corrupt input: exit 3
     throw InputError(e.what());
   }
-  const std::uint64_t size = reader->file_size();
-  if (size < kParallelReadBytes || options.read_threads < 2) {
-    const ReadCounts counts = parse_lines(*reader, rates, store, [&](std::uint64_t bytes, std::uint64_t lines) {
-      progress.update(bytes, lines);
-    });
-    add_counts(report, counts);
-    progress.done(counts.bytes, counts.lines);
-    return;
-  }
-  const std::uint64_t split = next_line_start(options.events_path, size / 2);
-  LineReader first(options.events_path, LineReader::ByteRange{0, split}, options.max_line_bytes);
-  LineReader second(options.events_path, LineReader::ByteRange{split, size - split}, options.max_line_bytes);
-  std::atomic<std::uint64_t> second_bytes{0};
-  EventStore second_store;
-  ReadCounts second_counts;
-  std::exception_ptr second_failure;
-  std::thread helper([&] {
-    try {
-      second_counts = parse_lines(second, rates, second_store,
-                                  [&](std::uint64_t bytes, std::uint64_t) { second_bytes = bytes; });
-    } catch (...) {
-      second_failure = std::current_exception();
-    }
-  });
-  ReadCounts first_counts;
-  try {
-    first_counts = parse_lines(first, rates, store, [&](std::uint64_t bytes, std::uint64_t lines) {
-      progress.update(bytes + second_bytes, lines * 2);
-    });
-  } catch (...) {
-    helper.join();
-    throw;
-  }
-  helper.join();
-  if (second_failure) std::rethrow_exception(second_failure);
-  store.absorb(std::move(second_store), first_counts.lines);
-  add_counts(report, first_counts);
-  add_counts(report, second_counts);
-  progress.done(report.bytes_read, report.lines_total);
-}
-
-std::uint64_t file_size_or_zero(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  return in ? static_cast<std::uint64_t>(in.tellg()) : 0;
+  report.lines_total += read.totals.lines;
+  report.blank += read.totals.blank;
+  report.oversized_lines += read.totals.oversized;
+  report.lines_with_duplicate_keys += read.totals.duplicate_keys;
+  report.bytes_read += read.totals.bytes;
+  report.inputs = std::move(read.files);
 }
 
 // Inputs readable and outputs writable, checked before the database is touched: a typo in a path
 // must not cost a load's worth of work, nor leave a new generation live with its report unwritten.
 void check_paths(const LoadOptions& options) {
-  if (options.events_path != "-") {
+  for (const std::string& events_path : input_paths(options)) {
+    if (events_path == "-") continue;
     struct stat info {};
-    if (::stat(options.events_path.c_str(), &info) != 0)
-      throw InputError("cannot read events file " + options.events_path + ": " + std::strerror(errno));
-    if (S_ISDIR(info.st_mode)) throw InputError("cannot read events file " + options.events_path + ": Is a directory");
-    if (::access(options.events_path.c_str(), R_OK) != 0)
-      throw InputError("cannot read events file " + options.events_path + ": " + std::strerror(errno));
+    if (::stat(events_path.c_str(), &info) != 0)
+      throw InputError("cannot read events file " + events_path + ": " + std::strerror(errno));
+    if (S_ISDIR(info.st_mode)) throw InputError("cannot read events file " + events_path + ": Is a directory");
+    if (::access(events_path.c_str(), R_OK) != 0)
+      throw InputError("cannot read events file " + events_path + ": " + std::strerror(errno));
   }
   auto require_writable = [](const std::string& path, const std::string& what) {
     struct stat info {};
@@ -241,7 +162,7 @@ void emit_report(const LoadOptions& options, const LoadReport& report, std::stri
 void write_rejects_file(const LoadOptions& options, EventStore& store, LoadReport& report) {
   if (!options.rejects_path) return;
   try {
-    const RejectsWritten written = write_rejects(options.events_path, store.rejects(), *options.rejects_path);
+    const RejectsWritten written = write_rejects(input_paths(options), store.rejects(), *options.rejects_path);
     report.rejects_path = written.lines_path;
   } catch (const std::exception& e) {
     throw InputError(e.what());
@@ -262,7 +183,7 @@ ExitCode run(const LoadOptions& options, bool load, LoadReport& report) {
     // The rates file first: a bad one stops the run before the database is touched.
     const ExchangeRates rates = ExchangeRates::load(options.rates_path);
     check_paths(options);
-    Progress progress(options.quiet ? ProgressMode::never : options.progress, file_size_or_zero(options.events_path));
+    Progress progress(options.quiet ? ProgressMode::never : options.progress, input_bytes_on_disk(input_paths(options)));
     PhaseClock phases(report, progress);
 
     if (load) {
@@ -272,7 +193,7 @@ ExitCode run(const LoadOptions& options, bool load, LoadReport& report) {
         generation->migrate();
         generation->clean_up_interrupted_runs();
         report.run_id = generation->begin(
-            RunInfo{options.events_path, file_size_or_zero(options.events_path), options.rates_path});
+            RunInfo{options.events_path, input_bytes_on_disk(input_paths(options)), options.rates_path});
         report.generation_schema = generation->schema();
       });
     }

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "etl/line_reader.hpp"
 #include "etl/progress.hpp"
@@ -24,7 +25,8 @@ enum class ExitCode : int {
 };
 
 struct LoadOptions {
-  std::string events_path;
+  std::string events_path;                 // the inputs as the report and load_runs name them
+  std::vector<std::string> events_inputs;  // the files to read (expand_inputs); empty: {events_path}
   std::string rates_path;
   std::string database;  // libpq conninfo or URI; empty: libpq defaults
   std::optional<std::string> rejects_path;

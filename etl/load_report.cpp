@@ -26,6 +26,15 @@ boost::json::object to_json(const LoadReport& r) {
   json::object out;
   out["mode"] = r.mode;
   out["events_path"] = r.events_path;
+  json::array inputs;
+  for (const InputFileStats& file : r.inputs) {
+    inputs.push_back(json::object{{"path", file.path},
+                                  {"compression", file.compression},
+                                  {"bytes", file.bytes},
+                                  {"content_bytes", file.content_bytes},
+                                  {"lines", file.lines}});
+  }
+  out["inputs"] = std::move(inputs);
   out["bytes_read"] = r.bytes_read;
   out["lines_total"] = r.lines_total;
   out["blank"] = r.blank;
@@ -79,6 +88,13 @@ std::string summary_table(const LoadReport& r) {
     out << line;
   };
   out << "evload " << r.mode << ": " << r.events_path << "\n";
+  if (r.inputs.size() > 1) {
+    for (const InputFileStats& file : r.inputs) {
+      std::snprintf(line, sizeof line, "    %-40s %5s %14llu bytes %12llu lines\n", file.path.c_str(), file.compression.c_str(),
+                    static_cast<unsigned long long>(file.bytes), static_cast<unsigned long long>(file.lines));
+      out << line;
+    }
+  }
   row("lines read", r.lines_total);
   row("blank", r.blank);
   row("accepted", r.accepted);

@@ -10,6 +10,10 @@
 #include <cstring>
 #include <memory>
 #include <stdexcept>
+#include <string_view>
+
+#include "etl/byte_source.hpp"
+#include "etl/input_files.hpp"
 
 namespace ge {
 namespace {
@@ -65,41 +69,49 @@ class OutputFile {
 };
 }  // namespace
 
-RejectsWritten write_rejects(const std::string& events_path, std::vector<RejectRecord>& rejects,
-                             const std::string& rejects_path) {
-  std::sort(rejects.begin(), rejects.end(), [](const RejectRecord& a, const RejectRecord& b) { return a.line < b.line; });
-  RejectsWritten written{rejects_path, rejects_path + ".reasons.csv", 0};
-  OutputFile lines(written.lines_path);
-  OutputFile reasons(written.reasons_path);
-  reasons.write("line_no,event_id,reason,detail\n");
-  for (const RejectRecord& r : rejects) {
-    std::string row = std::to_string(r.line) + "," + (r.has_event_id ? std::to_string(r.event_id) : "") + "," +
-                      std::string(to_string(r.reason)) + "," + std::string(to_string(r.field)) + "\n";
-    reasons.write(row);
+namespace {
+// A path as one CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break.
+std::string csv_cell(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
   }
+  return quoted + "\"";
+}
 
-  // Copy the rejected lines, streaming: a line may be longer than memory allows to hold.
-  const int fd = ::open(events_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot reopen " + events_path + ": " + std::strerror(errno));
-  std::unique_ptr<int, void (*)(int*)> guard(new int(fd), [](int* p) {
-    ::close(*p);
-    delete p;
-  });
+// Copies the lines of one file that `rejects` (all of this file, sorted) name, streaming: a
+// line may be longer than memory allows to hold. Compressed files are decompressed again.
+std::uint64_t copy_rejected_lines(const std::string& path, const RejectRecord* rejects, std::size_t count,
+                                  OutputFile& lines) {
+  OpenedSource opened;
+  try {
+    opened = open_content(path);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot reopen " + path + ": " + e.what());
+  }
+  ByteSource& source = *opened.source;
   std::vector<char> buffer(1 << 20);
+  std::uint64_t written = 0;
   std::uint64_t line = 1;
   std::size_t next = 0;  // index of the next reject to copy
   bool at_file_start = true;
-  bool copying = !rejects.empty() && rejects[0].line == 1;
+  bool copying = count > 0 && line_of(rejects[0].line) == 1;
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
   for (;;) {
-    ssize_t got = ::read(fd, buffer.data(), buffer.size());
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) throw std::runtime_error("cannot read " + events_path + ": " + std::strerror(errno));
-    if (got == 0) break;
+    std::size_t size = source.read(buffer.data(), buffer.size());
+    if (size == 0) break;
+    if (at_file_start) {
+      // A whole BOM is not part of line 1 (SPEC §1.1); a partial one is data. A source may
+      // hand out fewer than 3 bytes at first: read on until there are 3 or the file ends.
+      while (size < kBom.size()) {
+        const std::size_t more = source.read(buffer.data() + size, buffer.size() - size);
+        if (more == 0) break;
+        size += more;
+      }
+    }
     const char* data = buffer.data();
-    std::size_t size = static_cast<std::size_t>(got);
-    // A whole BOM is not part of line 1 (SPEC §1.1); a partial one is data. A regular file's
-    // first read returns at least 3 bytes whenever the file has them.
     if (at_file_start && std::string_view(data, size).starts_with(kBom)) {
       data += kBom.size();
       size -= kBom.size();
@@ -112,25 +124,57 @@ RejectsWritten write_rejects(const std::string& events_path, std::vector<RejectR
       if (!newline) break;
       if (copying) {
         lines.write("\n", 1);
-        ++written.lines;
+        ++written;
         ++next;
       }
       data += piece + 1;
       size -= piece + 1;
       ++line;
-      while (next < rejects.size() && rejects[next].line < line) ++next;  // no two rejects share a line
-      copying = next < rejects.size() && rejects[next].line == line;
+      while (next < count && line_of(rejects[next].line) < line) ++next;  // no two rejects share a line
+      copying = next < count && line_of(rejects[next].line) == line;
     }
   }
   if (copying) {  // the last line had no final newline
     lines.write("\n", 1);
-    ++written.lines;
+    ++written;
+  }
+  return written;
+}
+}  // namespace
+
+RejectsWritten write_rejects(const std::vector<std::string>& events_paths, std::vector<RejectRecord>& rejects,
+                             const std::string& rejects_path) {
+  std::sort(rejects.begin(), rejects.end(), [](const RejectRecord& a, const RejectRecord& b) { return a.line < b.line; });
+  RejectsWritten written{rejects_path, rejects_path + ".reasons.csv", 0};
+  OutputFile lines(written.lines_path);
+  OutputFile reasons(written.reasons_path);
+  reasons.write("file,line_no,event_id,reason,detail\n");
+  std::vector<std::string> cells;
+  for (const auto& path : events_paths) cells.push_back(csv_cell(path));
+  for (const RejectRecord& r : rejects) {
+    std::string row = cells.at(file_of(r.line)) + "," + std::to_string(line_of(r.line)) + "," +
+                      (r.has_event_id ? std::to_string(r.event_id) : "") + "," + std::string(to_string(r.reason)) +
+                      "," + std::string(to_string(r.field)) + "\n";
+    reasons.write(row);
+  }
+  // The rejected lines, file after file (the records are sorted by file, then line).
+  for (std::size_t begin = 0; begin < rejects.size();) {
+    const std::uint32_t file = file_of(rejects[begin].line);
+    std::size_t end = begin;
+    while (end < rejects.size() && file_of(rejects[end].line) == file) ++end;
+    written.lines += copy_rejected_lines(events_paths.at(file), rejects.data() + begin, end - begin, lines);
+    begin = end;
   }
   lines.close();
   reasons.close();
   lines.keep();
   reasons.keep();
   return written;
+}
+
+RejectsWritten write_rejects(const std::string& events_path, std::vector<RejectRecord>& rejects,
+                             const std::string& rejects_path) {
+  return write_rejects(std::vector<std::string>{events_path}, rejects, rejects_path);
 }
 
 }  // namespace ge

@@ -49,17 +49,17 @@ std::map<std::uint64_t, RejectEntry> written_rejects(const std::filesystem::path
   std::istringstream in(read_file(csv));
   std::string row;
   std::getline(in, row);
-  REQUIRE(row == "line_no,event_id,reason,detail");
+  REQUIRE(row == "file,line_no,event_id,reason,detail");
   while (std::getline(in, row)) {
     std::vector<std::string> cells;
     std::stringstream cells_in(row);
     std::string cell;
     while (std::getline(cells_in, cell, ',')) cells.push_back(cell);
     if (row.back() == ',') cells.emplace_back();
-    REQUIRE(cells.size() == 4);
-    const auto line = std::stoull(cells[0]);
+    REQUIRE(cells.size() == 5);  // file,line_no,event_id,reason,detail (the fixture paths have no comma)
+    const auto line = std::stoull(cells[1]);
     order.push_back(line);
-    rejects[line] = RejectEntry{cells[2], cells[3]};
+    rejects[line] = RejectEntry{cells[3], cells[4]};
   }
   return rejects;
 }

@@ -39,11 +39,15 @@ std::vector<std::uint64_t> reject_line_numbers(const std::filesystem::path& reas
   std::ifstream in(reasons_csv, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + reasons_csv.string());
   std::string row;
-  if (!std::getline(in, row) || row != "line_no,event_id,reason,detail") {
+  if (!std::getline(in, row) || row != "file,line_no,event_id,reason,detail") {
     throw std::runtime_error(reasons_csv.string() + " does not start with its header");
   }
+  // One events file, whose path has no comma: line_no is the second cell.
   std::vector<std::uint64_t> lines;
-  while (std::getline(in, row)) lines.push_back(std::stoull(row.substr(0, row.find(','))));
+  while (std::getline(in, row)) {
+    const auto after_file = row.find(',') + 1;
+    lines.push_back(std::stoull(row.substr(after_file, row.find(',', after_file) - after_file)));
+  }
   return lines;
 }
 

@@ -10,7 +10,7 @@
 
 namespace ge::test {
 
-// The line numbers of a reasons.csv (line_no,event_id,reason,detail), in file order.
+// The line numbers of a reasons.csv (file,line_no,event_id,reason,detail), in file order.
 std::vector<std::uint64_t> reject_line_numbers(const std::filesystem::path& reasons_csv);
 
 // "" when `rejects` is exactly the listed lines of `events`, in order; otherwise what differs.

@@ -62,12 +62,12 @@ TEST_CASE("rejected lines are copied byte for byte: CRLF kept, BOM dropped, a fi
   CHECK(ge_test::read_file(written.lines_path) ==
         "not json\nbad\r\n{\"event_id\": 5}\n" + std::string("\xFC\x00\x01 binary\r\n", 12) + "tail\n");
   CHECK(ge_test::read_file(written.reasons_path) ==
-        "line_no,event_id,reason,detail\n"
-        "1,,malformed_json,\n"
-        "3,,malformed_json,\n"
-        "5,5,missing_field,event_timestamp\n"
-        "6,,malformed_json,\n"
-        "7,,malformed_json,\n");
+        "file,line_no,event_id,reason,detail\n" +
+        path + ",1,,malformed_json,\n" +
+        path + ",3,,malformed_json,\n" +
+        path + ",5,5,missing_field,event_timestamp\n" +
+        path + ",6,,malformed_json,\n" +
+        path + ",7,,malformed_json,\n");
   // The records are left sorted by line.
   CHECK(rejects.front().line == 1);
   CHECK(rejects.back().line == 7);
@@ -85,11 +85,11 @@ TEST_CASE("the reasons file names the event id and field where there is one") {
   const auto written = ge::write_rejects(path, rejects, dir.file("r"));
   CHECK(ge_test::read_file(dir.file("r")) == "a\nb\nc\nd\n");
   CHECK(ge_test::read_file(written.reasons_path) ==
-        "line_no,event_id,reason,detail\n"
-        "1,42,duplicate_event_id,event_id\n"
-        "2,9223372036854775807,not_registered,\n"
-        "3,0,unknown_event_type,event_type\n"
-        "4,18,invalid_value,transaction_currency\n");
+        "file,line_no,event_id,reason,detail\n" +
+        path + ",1,42,duplicate_event_id,event_id\n" +
+        path + ",2,9223372036854775807,not_registered,\n" +
+        path + ",3,0,unknown_event_type,event_type\n" +
+        path + ",4,18,invalid_value,transaction_currency\n");
 }
 
 TEST_CASE("a BOM is dropped only when whole; a partial BOM is data") {
@@ -148,7 +148,7 @@ TEST_CASE("no rejects: an empty lines file and a header-only reasons file") {
   const auto written = ge::write_rejects(path, none, dir.file("r"));
   CHECK(written.lines == 0);
   CHECK(ge_test::read_file(dir.file("r")).empty());
-  CHECK(ge_test::read_file(written.reasons_path) == "line_no,event_id,reason,detail\n");
+  CHECK(ge_test::read_file(written.reasons_path) == "file,line_no,event_id,reason,detail\n");
 }
 
 TEST_CASE("I/O failures are errors naming the file") {
@@ -177,7 +177,7 @@ TEST_CASE("the fixtures' rejected lines, copied from the pipeline's records") {
     REQUIRE(output.size() == result.rejects.size());
     const auto reasons = physical_lines(ge_test::read_file(written.reasons_path));
     REQUIRE(reasons.size() == result.rejects.size() + 1);
-    CHECK(reasons[0] == "line_no,event_id,reason,detail");
+    CHECK(reasons[0] == "file,line_no,event_id,reason,detail");
     std::size_t mismatches = 0;
     for (std::size_t i = 0; i < result.rejects.size(); ++i) {
       const auto& r = result.rejects[i];  // sorted by write_rejects
@@ -185,7 +185,7 @@ TEST_CASE("the fixtures' rejected lines, copied from the pipeline's records") {
       std::string want = input[r.line - 1];
       if (r.line == 1 && want.rfind("\xEF\xBB\xBF", 0) == 0) want.erase(0, 3);
       mismatches += output[i] != want;
-      mismatches += reasons[i + 1] != std::to_string(r.line) + "," + (r.has_event_id ? std::to_string(r.event_id) : "") +
+      mismatches += reasons[i + 1] != events_path + "," + std::to_string(r.line) + "," + (r.has_event_id ? std::to_string(r.event_id) : "") +
                                           "," + std::string(ge::to_string(r.reason)) + "," +
                                           std::string(ge::to_string(r.field));
     }
