@@ -154,6 +154,7 @@ void ModelBuilder::end_user() {
     game.users_with_time += day.time_spent_seconds > 0;
     game.transactions += day.transactions;
     game.revenue.units += day.revenue.units;
+    game.payers += day.transactions > 0;
 
     all_time.logins += day.logins;
     all_time.sessions_counted += day.sessions_counted;
@@ -161,7 +162,16 @@ void ModelBuilder::end_user() {
     all_time.transactions += day.transactions;
     all_time.revenue.units += day.revenue.units;
   }
+  // SPEC §7.1 new users and §7.3 cohorts: by the day of the accepted registration (a login, so
+  // its game_daily row exists already).
+  const DayNumber registered = day_of(registered_at_);
+  ++game_daily_[{registered, country}].new_users;
+  CohortFigures& cohort = game_cohorts_[{registered, country}];
+  ++cohort.new_users;
+  for (std::size_t k = 0; k < kRetentionDays.size(); ++k) cohort.retained[k] += logged_in_on(registered + kRetentionDays[k]);
+
   total.users += 1;
+  total.payers += all_time.transactions > 0;
   total.paid_users += paid;
   total.active_users += all_time.logins > 0;
   total.logins += all_time.logins;
@@ -190,9 +200,15 @@ void ModelBuilder::end_user() {
   days_.clear();
 }
 
+bool ModelBuilder::logged_in_on(DayNumber day) const {
+  const auto it = std::lower_bound(days_.begin(), days_.end(), day,
+                                   [](const DayFigures& figures, DayNumber d) { return figures.day < d; });
+  return it != days_.end() && it->day == day && it->logins > 0;
+}
+
 void ModelBuilder::write_game_row(TableOutput& out, const GameFigures& g, std::optional<DayNumber> day,
                                   std::string_view country) {
-  write_row(out, 11, [&](BinaryRow& row) {
+  write_row(out, day ? 13 : 12, [&](BinaryRow& row) {
     if (day) {
       row.day(*day).text(country).int4(g.active_users).int4(g.paid_active_users);
     } else {
@@ -200,6 +216,8 @@ void ModelBuilder::write_game_row(TableOutput& out, const GameFigures& g, std::o
     }
     row.int4(g.logins).int4(g.sessions_counted).int4(g.users_with_sessions).int8(g.time_spent_seconds);
     row.int4(g.users_with_time).int4(g.transactions).numeric(g.revenue.units, money_scale_);
+    if (day) row.int4(g.new_users);
+    row.int4(g.payers);
   });
 }
 
@@ -209,6 +227,12 @@ void ModelBuilder::finish(std::int64_t run_id, UnixSeconds loaded_at) {
   }
   for (const auto& [country, figures] : game_totals_) {
     write_game_row(out_[static_cast<std::size_t>(Table::game_totals)], figures, std::nullopt, country_text(country));
+  }
+  for (const auto& [key, cohort] : game_cohorts_) {
+    write_row(out_[static_cast<std::size_t>(Table::game_cohorts)], 8, [&](BinaryRow& row) {
+      row.day(key.first).text(country_text(key.second)).int4(cohort.new_users);
+      for (const std::int64_t retained : cohort.retained) row.int4(retained);
+    });
   }
   write_row(out_[static_cast<std::size_t>(Table::dataset)], 4, [&](BinaryRow& row) {
     row.int8(run_id).timestamp(loaded_at);

@@ -1,6 +1,6 @@
 #pragma once
 // SPEC §3: turns each user's accepted events (in SPEC order) into the model — users, sessions,
-// transactions — and the serving tables that answer §4 and §5, streaming COPY rows as it goes.
+// transactions — and the serving tables that answer §4, §5 and §7, streaming COPY rows as it goes.
 #include <array>
 #include <cstdint>
 #include <map>
@@ -63,8 +63,14 @@ class ModelBuilder {
   struct GameFigures {
     std::int64_t users = 0, paid_users = 0, active_users = 0, paid_active_users = 0, logins = 0,
                  sessions_counted = 0, users_with_sessions = 0, time_spent_seconds = 0, users_with_time = 0,
-                 transactions = 0;
+                 transactions = 0, new_users = 0, payers = 0;
     ScaledMoney revenue;
+  };
+  // SPEC §7.3: a registration day's cohort and, per K of kRetentionDays, its users with a login on day R + K.
+  static constexpr std::array<DayNumber, 5> kRetentionDays{1, 3, 7, 14, 30};
+  struct CohortFigures {
+    std::int64_t new_users = 0;
+    std::array<std::int64_t, kRetentionDays.size()> retained{};
   };
   struct OpenSession {
     std::uint64_t login_event_id;
@@ -75,6 +81,7 @@ class ModelBuilder {
   void open_session(const CompactEvent& event);
   void write_session(const OpenSession& session, const CompactEvent* logout);
   void write_game_row(TableOutput& out, const GameFigures& figures, std::optional<DayNumber> day, std::string_view country);
+  bool logged_in_on(DayNumber day) const;  // among days_, sorted
 
   const EventStore& store_;
   const ExchangeRates& rates_;
@@ -94,6 +101,7 @@ class ModelBuilder {
 
   std::map<std::pair<DayNumber, std::uint16_t>, GameFigures> game_daily_;
   std::map<std::uint16_t, GameFigures> game_totals_;
+  std::map<std::pair<DayNumber, std::uint16_t>, CohortFigures> game_cohorts_;
   ModelCounts counts_;
 };
 

@@ -8,10 +8,10 @@
 
 namespace ge {
 
-enum class Table : std::uint8_t { users, sessions, transactions, user_daily, game_daily, game_totals, dataset };
-inline constexpr std::size_t kTableCount = 7;
+enum class Table : std::uint8_t { users, sessions, transactions, user_daily, game_daily, game_totals, game_cohorts, dataset };
+inline constexpr std::size_t kTableCount = 8;
 inline constexpr std::array<std::string_view, kTableCount> kTableNames{
-    "users", "sessions", "transactions", "user_daily", "game_daily", "game_totals", "dataset"};
+    "users", "sessions", "transactions", "user_daily", "game_daily", "game_totals", "game_cohorts", "dataset"};
 constexpr std::string_view to_string(Table table) noexcept { return kTableNames[static_cast<std::size_t>(table)]; }
 
 // Collects rows and hands them on in blocks of about block_bytes (one PQputCopyData each).

@@ -11,7 +11,8 @@ Plan plan_user_stats(const RouteContext& ctx);         // GET /v1/users/{user_id
 Plan plan_query_user_data(const RouteContext& ctx);    // GET /queryUserData
 // handlers_game.cpp
 Plan plan_game_stats(const RouteContext& ctx);         // GET /v1/game/stats, /queryGameData
-Reply handle_game_daily(const RouteContext& ctx);      // GET /v1/game/daily
+Plan plan_game_daily(const RouteContext& ctx);         // GET /v1/game/daily (SPEC §7.2)
+Plan plan_game_retention(const RouteContext& ctx);     // GET /v1/game/retention (SPEC §7.3)
 // handlers_ops.cpp
 Reply handle_healthz(const RouteContext& ctx);
 Reply handle_readyz(const RouteContext& ctx);

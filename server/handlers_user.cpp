@@ -16,7 +16,7 @@ Reply answer_user_stats(const db::Result& rows) {
 Plan user_stats(const RouteContext& ctx, std::optional<std::string_view> path_user_id) {
   auto parsed = parse_user_stats_query(path_user_id, ctx.target.params);
   if (const auto* bad = std::get_if<BadRequest>(&parsed)) return bad_request(bad->parameter, bad->message);
-  return DbQuery{user_stats_call(std::get<UserStatsQuery>(parsed)), &answer_user_stats};
+  return DbQuery{user_stats_call(std::get<UserStatsQuery>(parsed)), &answer_user_stats, {}};
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include <array>
+
 #include "common/json_text.hpp"
 
 namespace ge::server {
@@ -44,6 +46,11 @@ void member(std::string& out, std::string_view quoted_key, double value) {
   append_json_number(out, value);
 }
 
+void member(std::string& out, std::string_view quoted_key, const std::optional<double>& value) {
+  key(out, quoted_key);
+  if (value) append_json_number(out, *value); else out += "null";
+}
+
 void game_members(std::string& out, const GameStats& s) {
   member(out, R"("daily_active_users":)", s.daily_active_users);
   member(out, R"("logins":)", s.logins);
@@ -51,7 +58,18 @@ void game_members(std::string& out, const GameStats& s) {
   member(out, R"("paid_users":)", s.paid_users);
   member(out, R"("avg_sessions_per_user":)", s.avg_sessions_per_user);
   member(out, R"("avg_time_spent_seconds":)", s.avg_time_spent_seconds);
+  member(out, R"("new_users":)", s.new_users);
+  member(out, R"("payers":)", s.payers);
+  member(out, R"("arpdau_usd":)", s.arpdau_usd);
+  member(out, R"("arppu_usd":)", s.arppu_usd);
 }
+
+// "retained_d1", "retention_d1", … in kRetentionDays order.
+static_assert(kRetentionDays == std::array<int, 5>{1, 3, 7, 14, 30}, "the keys below name these days");
+constexpr std::array<std::string_view, kRetentionDays.size()> kRetainedKeys{
+    R"("retained_d1":)", R"("retained_d3":)", R"("retained_d7":)", R"("retained_d14":)", R"("retained_d30":)"};
+constexpr std::array<std::string_view, kRetentionDays.size()> kRetentionKeys{
+    R"("retention_d1":)", R"("retention_d3":)", R"("retention_d7":)", R"("retention_d14":)", R"("retention_d30":)"};
 
 template <class Row>
 std::string rows_text(const std::vector<Row>& rows, std::string_view quoted_label_key, std::string Row::*label) {
@@ -106,6 +124,25 @@ std::string to_json_text(const std::vector<CountryGameStats>& rows) {
 
 std::string to_json_text(const std::vector<DayGameStats>& rows) {
   return rows_text(rows, R"("date":)", &DayGameStats::date);
+}
+
+std::string to_json_text(const std::vector<RetentionRow>& rows) {
+  std::string out;
+  out.reserve(16 + rows.size() * 300);
+  out += '[';
+  for (const RetentionRow& row : rows) {
+    if (out.size() > 1) out += ',';
+    out += '{';
+    member(out, R"("date":)", std::string_view(row.date));
+    member(out, R"("new_users":)", row.new_users);
+    for (std::size_t k = 0; k < kRetentionDays.size(); ++k) {
+      member(out, kRetainedKeys[k], row.retained[k]);
+      member(out, kRetentionKeys[k], row.retention[k]);
+    }
+    out += '}';
+  }
+  out += ']';
+  return out;
 }
 
 boost::json::object to_json(const DatasetInfo& info) {

@@ -18,6 +18,7 @@ std::string to_json_text(const UserStats& stats);
 std::string to_json_text(const GameStats& stats);
 std::string to_json_text(const std::vector<CountryGameStats>& rows);  // each with "country"
 std::string to_json_text(const std::vector<DayGameStats>& rows);      // each with "date"
+std::string to_json_text(const std::vector<RetentionRow>& rows);      // SPEC §7.3, nulls included
 boost::json::object to_json(const DatasetInfo& info);
 // The report is embedded as JSON when it parses, else as a string.
 boost::json::object to_json(const LoadRun& run);

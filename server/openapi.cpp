@@ -14,7 +14,7 @@ constexpr std::string_view kDocument = R"json({
   "info": {
     "title": "evserve: game events analytics",
     "version": "1.0.0",
-    "description": "Read-only statistics over the events loaded by evload (docs/data-contract.md §4, §5, §6). Every endpoint answers GET and HEAD; other methods get 405 with Allow. Unknown or repeated query parameters are 400. Before any route, a request whose line and headers pass the header limit gets 431 (error header_too_large), one with a body past the body limit 413 (body_too_large), and a malformed HTTP message 400 (bad_request); the connection is then closed."
+    "description": "Read-only statistics over the events loaded by evload (docs/data-contract.md §4, §5, §6, §7). Every endpoint answers GET and HEAD; other methods get 405 with Allow. Unknown or repeated query parameters are 400. Before any route, a request whose line and headers pass the header limit gets 431 (error header_too_large), one with a body past the body limit 413 (body_too_large), and a malformed HTTP message 400 (bad_request); the connection is then closed."
   },
   "paths": {
     "/v1/users/{user_id}/stats": {
@@ -51,12 +51,13 @@ constexpr std::string_view kDocument = R"json({
     },
     "/v1/game/stats": {
       "get": {
-        "summary": "Game level stats (SPEC §5), for one day or all time, one country or all, or grouped by country",
+        "summary": "Game level stats (SPEC §5 and §7.1), for one day or all time, one country or all, or grouped by country",
         "operationId": "getGameStats",
         "parameters": [
           {"$ref": "#/components/parameters/Date"},
           {"$ref": "#/components/parameters/Country"},
-          {"$ref": "#/components/parameters/GroupBy"}
+          {"$ref": "#/components/parameters/GroupBy"},
+          {"$ref": "#/components/parameters/Format"}
         ],
         "responses": {
           "200": {"$ref": "#/components/responses/GameStats"},
@@ -72,7 +73,8 @@ constexpr std::string_view kDocument = R"json({
         "parameters": [
           {"$ref": "#/components/parameters/Date"},
           {"$ref": "#/components/parameters/Country"},
-          {"$ref": "#/components/parameters/GroupBy"}
+          {"$ref": "#/components/parameters/GroupBy"},
+          {"$ref": "#/components/parameters/Format"}
         ],
         "responses": {
           "200": {"$ref": "#/components/responses/GameStats"},
@@ -83,15 +85,33 @@ constexpr std::string_view kDocument = R"json({
     },
     "/v1/game/daily": {
       "get": {
-        "summary": "Game level stats for every day of a range (at most 366 days), zeros included",
+        "summary": "The daily series (SPEC §7.2): every §5 and §7.1 figure for each day of a range (at most 366 days), days without data as zeros",
         "operationId": "getGameDaily",
         "parameters": [
-          {"name": "from", "in": "query", "required": true, "description": "First day, YYYY-MM-DD", "schema": {"type": "string", "format": "date"}},
-          {"name": "to", "in": "query", "required": true, "description": "Last day, YYYY-MM-DD, not before from; at most 366 days in all", "schema": {"type": "string", "format": "date"}},
-          {"$ref": "#/components/parameters/Country"}
+          {"$ref": "#/components/parameters/From"},
+          {"$ref": "#/components/parameters/To"},
+          {"$ref": "#/components/parameters/Country"},
+          {"$ref": "#/components/parameters/Format"}
         ],
         "responses": {
-          "200": {"description": "One row per day, in order", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/DayGameStats"}}}}},
+          "200": {"description": "One row per day, in order (format=csv: the same as CSV with a header row)", "headers": {"Content-Disposition": {"$ref": "#/components/headers/ContentDisposition"}}, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/DayGameStats"}}}, "text/csv": {"schema": {"type": "string"}}}},
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/v1/game/retention": {
+      "get": {
+        "summary": "Retention by registration day (SPEC §7.3): for each day R of a range (at most 366 days), the users registered on R and how many logged in on R + 1, 3, 7, 14 and 30",
+        "operationId": "getRetention",
+        "parameters": [
+          {"$ref": "#/components/parameters/From"},
+          {"$ref": "#/components/parameters/To"},
+          {"$ref": "#/components/parameters/Country"},
+          {"$ref": "#/components/parameters/Format"}
+        ],
+        "responses": {
+          "200": {"description": "One row per registration day, in order (format=csv: the same as CSV with a header row, null as an empty field)", "headers": {"Content-Disposition": {"$ref": "#/components/headers/ContentDisposition"}}, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/RetentionRow"}}}, "text/csv": {"schema": {"type": "string"}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "503": {"$ref": "#/components/responses/Unavailable"}
         }
@@ -152,18 +172,23 @@ constexpr std::string_view kDocument = R"json({
       "UserIdQuery": {"name": "user_id", "in": "query", "required": true, "description": "A UUID (8-4-4-4-12 hex digits, any letter case)", "schema": {"type": "string", "format": "uuid"}},
       "Date": {"name": "date", "in": "query", "required": false, "description": "A UTC day, YYYY-MM-DD; without it, all time", "schema": {"type": "string", "format": "date"}},
       "Country": {"name": "country", "in": "query", "required": false, "description": "Registration country: two upper-case letters (ISO 3166-1 alpha-2). A code without users gives zeros", "schema": {"type": "string", "pattern": "^[A-Z]{2}$"}},
-      "GroupBy": {"name": "group_by", "in": "query", "required": false, "description": "country: one row per country with users, sorted by code, zeros included (a JSON array). Not combinable with country", "schema": {"type": "string", "enum": ["country"]}}
+      "GroupBy": {"name": "group_by", "in": "query", "required": false, "description": "country: one row per country with users, sorted by code, zeros included (a JSON array). Not combinable with country", "schema": {"type": "string", "enum": ["country"]}},
+      "From": {"name": "from", "in": "query", "required": true, "description": "First day, YYYY-MM-DD", "schema": {"type": "string", "format": "date"}},
+      "To": {"name": "to", "in": "query", "required": true, "description": "Last day, YYYY-MM-DD, not before from; at most 366 days in all (else a 400 naming to)", "schema": {"type": "string", "format": "date"}},
+      "Format": {"name": "format", "in": "query", "required": false, "description": "json (the default) or csv: RFC 4180 text/csv; charset=utf-8 with a header row (the JSON keys in order), null as an empty field, as a download (Content-Disposition: attachment with a file name)", "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}}
     },
     "headers": {
-      "RetryAfter": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}
+      "RetryAfter": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}},
+      "ContentDisposition": {"description": "format=csv only: attachment; filename=\"<what>_<days>[_<country>].csv\"", "schema": {"type": "string"}}
     },
     "responses": {
       "GameStats": {
-        "description": "The figures; an array of per-country rows with group_by=country",
+        "description": "The figures; an array of per-country rows with group_by=country (format=csv: the same as CSV with a header row)",
+        "headers": {"Content-Disposition": {"$ref": "#/components/headers/ContentDisposition"}},
         "content": {"application/json": {"schema": {"oneOf": [
           {"$ref": "#/components/schemas/GameStats"},
           {"type": "array", "items": {"$ref": "#/components/schemas/CountryGameStats"}}
-        ]}}}
+        ]}}, "text/csv": {"schema": {"type": "string"}}}
       },
       "BadRequest": {"description": "A malformed, unknown or repeated parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "NotFound": {"description": "Unknown user (or route)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
@@ -199,14 +224,37 @@ constexpr std::string_view kDocument = R"json({
       },
       "GameStats": {
         "type": "object",
-        "required": ["daily_active_users", "logins", "revenue_usd", "paid_users", "avg_sessions_per_user", "avg_time_spent_seconds"],
+        "required": ["daily_active_users", "logins", "revenue_usd", "paid_users", "avg_sessions_per_user", "avg_time_spent_seconds", "new_users", "payers", "arpdau_usd", "arppu_usd"],
         "properties": {
           "daily_active_users": {"type": "integer"},
           "logins": {"type": "integer"},
           "revenue_usd": {"type": "number"},
           "paid_users": {"type": "integer"},
           "avg_sessions_per_user": {"type": "number"},
-          "avg_time_spent_seconds": {"type": "number"}
+          "avg_time_spent_seconds": {"type": "number"},
+          "new_users": {"type": "integer", "description": "Users registered on the day (all time: all users)"},
+          "payers": {"type": "integer", "description": "Distinct users with a transaction on the day (all time: with any)"},
+          "arpdau_usd": {"type": "number", "description": "Exact revenue ÷ daily_active_users, 4 decimals half away from zero; 0 if none"},
+          "arppu_usd": {"type": "number", "description": "Exact revenue ÷ payers, 4 decimals half away from zero; 0 if none"}
+        }
+      },
+      "RetentionRow": {
+        "type": "object",
+        "required": ["date", "new_users", "retained_d1", "retention_d1", "retained_d3", "retention_d3", "retained_d7", "retention_d7", "retained_d14", "retention_d14", "retained_d30", "retention_d30"],
+        "description": "retained_dK: cohort users with a login on day date + K, null when that day is after the last data day (or there is no data). retention_dK: retained_dK ÷ new_users, 4 decimals half away from zero, null when retained_dK is null or the cohort is empty",
+        "properties": {
+          "date": {"type": "string", "format": "date"},
+          "new_users": {"type": "integer"},
+          "retained_d1": {"type": "integer", "nullable": true},
+          "retention_d1": {"type": "number", "nullable": true},
+          "retained_d3": {"type": "integer", "nullable": true},
+          "retention_d3": {"type": "number", "nullable": true},
+          "retained_d7": {"type": "integer", "nullable": true},
+          "retention_d7": {"type": "number", "nullable": true},
+          "retained_d14": {"type": "integer", "nullable": true},
+          "retention_d14": {"type": "number", "nullable": true},
+          "retained_d30": {"type": "integer", "nullable": true},
+          "retention_d30": {"type": "number", "nullable": true}
         }
       },
       "CountryGameStats": {

@@ -10,14 +10,30 @@ namespace {
 // ev_live.dataset first in its FROM, so that evload's swap, which locks ev_live.dataset first,
 // can never deadlock with it: the statement runs wholly on the old generation or the new one.
 
-// The six SPEC §5 figures over game_daily rows (alias g) or game_totals rows (alias g).
-#define GE_GAME_FIGURES(PAID_COLUMN)                                                             \
+// NUM ÷ DEN rounded to 4 decimals half away from zero, exactly: ⌊(2·10⁴·NUM + DEN) ÷ (2·DEN)⌋ ÷ 10⁴
+// with div(), numeric's exact truncating division (both are never negative). round(NUM / DEN, 4)
+// would round twice: numeric division keeps only about 16 significant digits. NULL when DEN is 0.
+#define GE_RATIO4(NUM, DEN) "div(20000 * (" NUM ") + (" DEN "), 2 * nullif(" DEN ", 0)) * 0.0001"
+
+// The six SPEC §5 and four §7.1 figures over game_daily rows (alias g) or game_totals rows (alias g).
+#define GE_GAME_FIGURES(PAID_COLUMN, NEW_USERS_COLUMN)                                           \
   "coalesce(sum(g.active_users), 0)::bigint, coalesce(sum(g.logins), 0)::bigint, "               \
   "round(coalesce(sum(g.revenue_usd), 0), 2), coalesce(sum(g." PAID_COLUMN "), 0)::bigint, "    \
   "coalesce(round(sum(g.sessions_counted)::numeric / nullif(sum(g.users_with_sessions), 0), 2), 0), " \
-  "coalesce(round(sum(g.time_spent_seconds)::numeric / nullif(sum(g.users_with_time), 0), 2), 0)"
-#define GE_DAILY_FIGURES GE_GAME_FIGURES("paid_active_users")
-#define GE_TOTAL_FIGURES GE_GAME_FIGURES("paid_users")
+  "coalesce(round(sum(g.time_spent_seconds)::numeric / nullif(sum(g.users_with_time), 0), 2), 0), " \
+  "coalesce(sum(g." NEW_USERS_COLUMN "), 0)::bigint, coalesce(sum(g.payers), 0)::bigint, "       \
+  "coalesce(" GE_RATIO4("sum(g.revenue_usd)", "sum(g.active_users)") ", 0), "                    \
+  "coalesce(" GE_RATIO4("sum(g.revenue_usd)", "sum(g.payers)") ", 0)"
+#define GE_DAILY_FIGURES GE_GAME_FIGURES("paid_active_users", "new_users")
+#define GE_TOTAL_FIGURES GE_GAME_FIGURES("paid_users", "users")
+
+// SPEC §7.3 for K days after registration, over game_cohorts rows (alias c) of day s.day, with the
+// dataset row d: retained and retention, NULL when day R + K is after the last data day (or there
+// is no data: last_data_day NULL), retention also NULL for an empty cohort.
+#define GE_RETAINED(K)                                                                           \
+  ", CASE WHEN s.day::date + " #K " <= d.last_data_day THEN coalesce(sum(c.retained_d" #K "), 0) END" \
+  ", CASE WHEN s.day::date + " #K " <= d.last_data_day THEN "                                    \
+  GE_RATIO4("sum(c.retained_d" #K ")", "sum(c.new_users)") " END"
 #define GE_ISO_TIME(EXPR) "to_char((" EXPR ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 #define GE_USER_COLUMNS                                                                          \
   "u.user_id::text, u.name, u.country::text, u.device_os, u.marketing_campaign, " GE_ISO_TIME("u.registered_at")
@@ -84,6 +100,24 @@ constexpr Statement kGameDailyRangeCountry{"evserve_game_daily_range_country",
                                            "GROUP BY s.day ORDER BY s.day",
                                            3};
 
+// One row per registration day of [from, to], empty cohorts included. game_cohorts holds only
+// days with registrations; the dataset row says which days R + K are observable.
+#define GE_RETENTION_SELECT                                                                      \
+  "SELECT to_char(s.day, 'YYYY-MM-DD'), coalesce(sum(c.new_users), 0)::bigint" GE_RETAINED(1)     \
+  GE_RETAINED(3) GE_RETAINED(7) GE_RETAINED(14) GE_RETAINED(30)                                  \
+  " FROM ev_live.dataset d CROSS JOIN generate_series($1::date, $2::date, interval '1 day') AS s(day) "
+constexpr Statement kRetentionRange{"evserve_retention_range",
+                                    GE_RETENTION_SELECT
+                                    "LEFT JOIN ev_live.game_cohorts c ON c.day = s.day::date "
+                                    "GROUP BY s.day, d.last_data_day ORDER BY s.day",
+                                    2};
+constexpr Statement kRetentionRangeCountry{"evserve_retention_range_country",
+                                           GE_RETENTION_SELECT
+                                           "LEFT JOIN ev_live.game_cohorts c "
+                                           "ON c.day = s.day::date AND c.country = $3::bpchar "
+                                           "GROUP BY s.day, d.last_data_day ORDER BY s.day",
+                                           3};
+
 constexpr Statement kDataset{"evserve_dataset",
                              "SELECT run_id, " GE_ISO_TIME("loaded_at") ", to_char(first_event_day, 'YYYY-MM-DD'), "
                              "to_char(last_data_day, 'YYYY-MM-DD') FROM ev_live.dataset LIMIT 1",
@@ -95,6 +129,9 @@ constexpr Statement kLatestLoad{"evserve_latest_load",
                                 "report::text, error FROM evmeta.load_runs ORDER BY run_id DESC LIMIT 1",
                                 0};
 
+#undef GE_RETENTION_SELECT
+#undef GE_RETAINED
+#undef GE_RATIO4
 #undef GE_USER_COLUMNS
 #undef GE_ISO_TIME
 #undef GE_TOTAL_FIGURES
@@ -104,7 +141,8 @@ constexpr Statement kLatestLoad{"evserve_latest_load",
 constexpr std::array kAllStatements{kUserAllTime,          kUserDay,          kGameAllTime,
                                     kGameAllTimeCountry,   kGameDay,          kGameDayCountry,
                                     kGameByCountryAllTime, kGameByCountryDay, kGameDailyRange,
-                                    kGameDailyRangeCountry, kDataset,         kLatestLoad};
+                                    kGameDailyRangeCountry, kRetentionRange,  kRetentionRangeCountry,
+                                    kDataset,               kLatestLoad};
 
 std::int64_t to_int(std::string_view text) {
   std::int64_t value = 0;
@@ -134,8 +172,14 @@ std::optional<std::int64_t> opt_int(const db::Result& r, int row, int column) {
   return to_int(r.value(row, column));
 }
 
-// Six figure columns starting at `first`.
+std::optional<double> opt_double(const db::Result& r, int row, int column) {
+  if (r.is_null(row, column)) return std::nullopt;
+  return to_double(r.value(row, column));
+}
+
+// Ten figure columns (GE_GAME_FIGURES) starting at `first`.
 GameStats game_stats_at(const db::Result& r, int row, int first) {
+  if (r.columns() < first + 10) throw db::Error("game statistics query returned too few columns");
   GameStats s;
   s.daily_active_users = to_int(r.value(row, first));
   s.logins = to_int(r.value(row, first + 1));
@@ -143,6 +187,10 @@ GameStats game_stats_at(const db::Result& r, int row, int first) {
   s.paid_users = to_int(r.value(row, first + 3));
   s.avg_sessions_per_user = to_double(r.value(row, first + 4));
   s.avg_time_spent_seconds = to_double(r.value(row, first + 5));
+  s.new_users = to_int(r.value(row, first + 6));
+  s.payers = to_int(r.value(row, first + 7));
+  s.arpdau_usd = to_double(r.value(row, first + 8));
+  s.arppu_usd = to_double(r.value(row, first + 9));
   return s;
 }
 
@@ -219,13 +267,49 @@ std::vector<CountryGameStats> game_stats_by_country_from(const db::Result& r) {
   return rows;
 }
 
+Call game_daily_call(const GameDailyQuery& query) {
+  if (query.country) return {&kGameDailyRangeCountry, {day_text(query.from), day_text(query.to), *query.country}};
+  return {&kGameDailyRange, {day_text(query.from), day_text(query.to)}};
+}
+
 std::vector<DayGameStats> query_game_daily(PooledConnection& conn, const GameDailyQuery& query) {
-  const db::Result r = query.country
-                           ? conn.run(kGameDailyRangeCountry, {day_text(query.from), day_text(query.to), *query.country})
-                           : conn.run(kGameDailyRange, {day_text(query.from), day_text(query.to)});
+  const Call call = game_daily_call(query);
+  return game_daily_from(conn.run(*call.statement, call.params));
+}
+
+std::vector<DayGameStats> game_daily_from(const db::Result& r) {
   std::vector<DayGameStats> rows;
   rows.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) rows.push_back({std::string(r.value(i, 0)), game_stats_at(r, i, 1)});
+  return rows;
+}
+
+Call retention_call(const RetentionQuery& query) {
+  if (query.country) return {&kRetentionRangeCountry, {day_text(query.from), day_text(query.to), *query.country}};
+  return {&kRetentionRange, {day_text(query.from), day_text(query.to)}};
+}
+
+std::vector<RetentionRow> query_retention(PooledConnection& conn, const RetentionQuery& query) {
+  const Call call = retention_call(query);
+  return retention_from(conn.run(*call.statement, call.params));
+}
+
+std::vector<RetentionRow> retention_from(const db::Result& r) {
+  constexpr int kColumns = 2 + 2 * static_cast<int>(kRetentionDays.size());
+  if (r.rows() > 0 && r.columns() != kColumns) throw db::Error("retention query returned an unexpected row shape");
+  std::vector<RetentionRow> rows;
+  rows.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    RetentionRow row;
+    row.date = std::string(r.value(i, 0));
+    row.new_users = to_int(r.value(i, 1));
+    for (std::size_t k = 0; k < kRetentionDays.size(); ++k) {
+      const int column = 2 + 2 * static_cast<int>(k);
+      row.retained[k] = opt_int(r, i, column);
+      row.retention[k] = opt_double(r, i, column + 1);
+    }
+    rows.push_back(std::move(row));
+  }
   return rows;
 }
 

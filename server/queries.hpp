@@ -1,7 +1,9 @@
 #pragma once
 // Every SQL statement evserve runs (all parameterised, all against ev_live.* / evmeta.*) and
-// the conversion of their rows into plain structs. See SPEC §4/§5 for what the figures mean;
-// ratios and revenue are rounded by PostgreSQL (numeric round(x, 2): half away from zero).
+// the conversion of their rows into plain structs. See SPEC §4/§5/§7 for what the figures mean;
+// ratios and revenue are rounded by PostgreSQL (numeric round(x, 2): half away from zero; the
+// 4-decimal §7 ratios by exact integer division, see GE_RATIO4 in queries.cpp).
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -36,6 +38,11 @@ struct GameStats {
   std::int64_t paid_users = 0;
   double avg_sessions_per_user = 0;
   double avg_time_spent_seconds = 0;
+  // SPEC §7.1; the two ratios are of the exact revenue, rounded to 4 decimals by PostgreSQL.
+  std::int64_t new_users = 0;
+  std::int64_t payers = 0;
+  double arpdau_usd = 0;
+  double arppu_usd = 0;
 };
 
 struct CountryGameStats {
@@ -46,6 +53,18 @@ struct CountryGameStats {
 struct DayGameStats {
   std::string date;
   GameStats stats;
+};
+
+// SPEC §7.3: the days after registration that retention is measured on.
+inline constexpr std::array<int, 5> kRetentionDays{1, 3, 7, 14, 30};
+
+// One registration day's cohort. nullopt: day R + K is after the last data day (not observable);
+// a retention is also nullopt for an empty cohort.
+struct RetentionRow {
+  std::string date;
+  std::int64_t new_users = 0;
+  std::array<std::optional<std::int64_t>, kRetentionDays.size()> retained;
+  std::array<std::optional<double>, kRetentionDays.size()> retention;
 };
 
 struct DatasetInfo {
@@ -83,6 +102,11 @@ std::vector<CountryGameStats> query_game_stats_by_country(PooledConnection& conn
 Call game_stats_by_country_call(std::optional<DayNumber> date);
 std::vector<CountryGameStats> game_stats_by_country_from(const db::Result& rows);
 std::vector<DayGameStats> query_game_daily(PooledConnection& conn, const GameDailyQuery& query);
+Call game_daily_call(const GameDailyQuery& query);
+std::vector<DayGameStats> game_daily_from(const db::Result& rows);
+std::vector<RetentionRow> query_retention(PooledConnection& conn, const RetentionQuery& query);
+Call retention_call(const RetentionQuery& query);
+std::vector<RetentionRow> retention_from(const db::Result& rows);
 // nullopt: ev_live.dataset is empty. Throws db::Error 3F000/42P01 when there is no ev_live yet.
 std::optional<DatasetInfo> query_dataset(PooledConnection& conn);
 // nullopt: no load has run (or evmeta does not exist yet).

@@ -43,4 +43,22 @@ Reply json_reply(std::string body, http::status status) {
   return reply;
 }
 
+Reply csv_reply(std::string body) {
+  Reply reply;
+  reply.content_type = "text/csv; charset=utf-8";
+  reply.body = std::move(body);
+  return reply;
+}
+
+std::string attachment_disposition(std::string_view file_name) {
+  std::string out = "attachment; filename=\"";
+  for (const char c : file_name) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                       c == '_' || c == '.';
+    out += plain ? c : '_';  // never a quote, backslash or control byte inside the quoted string
+  }
+  out += '"';
+  return out;
+}
+
 }  // namespace ge::server

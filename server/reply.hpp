@@ -35,5 +35,9 @@ Reply not_found(std::string_view message);
 Reply method_not_allowed();
 Reply service_unavailable(ErrorCode code, std::string_view message, int retry_after_seconds);
 Reply json_reply(std::string body, http::status status = http::status::ok);
+// 200 text/csv (format=csv); the router adds the download's Content-Disposition (DbQuery).
+Reply csv_reply(std::string body);
+// `attachment; filename="name"` (name: ASCII letters, digits, '-', '_' and '.', as the handlers make them).
+std::string attachment_disposition(std::string_view file_name);
 
 }  // namespace ge::server

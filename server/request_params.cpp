@@ -89,6 +89,17 @@ bool read_country(const Checked& checked, std::optional<std::string>& out, std::
   return true;
 }
 
+bool read_format(const Checked& checked, ResponseFormat& out, std::optional<BadRequest>& error) {
+  const auto text = checked.get("format");
+  if (!text || *text == "json") return true;
+  if (*text == "csv") {
+    out = ResponseFormat::csv;
+    return true;
+  }
+  error = BadRequest{"format", "must be json (the default) or csv"};
+  return false;
+}
+
 // Which query parameter makes the target malformed: the first `&`-separated piece that is not a
 // valid query on its own (bad %-escape, space, control or non-ASCII byte). Its raw name, if any.
 std::optional<std::string> malformed_param(std::string_view target) {
@@ -164,7 +175,7 @@ Parsed<UserStatsQuery> parse_user_stats_query(std::optional<std::string_view> pa
 }
 
 Parsed<GameStatsQuery> parse_game_stats_query(const std::vector<Param>& params) {
-  auto checked_or = Checked::make(params, {"date", "country", "group_by"});
+  auto checked_or = Checked::make(params, {"date", "country", "group_by", "format"});
   if (auto* error = std::get_if<BadRequest>(&checked_or)) return std::move(*error);
   const auto& checked = std::get<Checked>(checked_or);
 
@@ -179,11 +190,12 @@ Parsed<GameStatsQuery> parse_game_stats_query(const std::vector<Param>& params) 
     }
     query.by_country = true;
   }
+  if (!read_format(checked, query.format, error)) return std::move(*error);
   return query;
 }
 
 Parsed<GameDailyQuery> parse_game_daily_query(const std::vector<Param>& params) {
-  auto checked_or = Checked::make(params, {"from", "to", "country"});
+  auto checked_or = Checked::make(params, {"from", "to", "country", "format"});
   if (auto* error = std::get_if<BadRequest>(&checked_or)) return std::move(*error);
   const auto& checked = std::get<Checked>(checked_or);
 
@@ -200,6 +212,7 @@ Parsed<GameDailyQuery> parse_game_daily_query(const std::vector<Param>& params) 
   if (*to - *from + 1 > kMaxDailyRangeDays) {
     return BadRequest{"to", "the range may span at most " + std::to_string(kMaxDailyRangeDays) + " days"};
   }
+  if (!read_format(checked, query.format, error)) return std::move(*error);
   query.from = *from;
   query.to = *to;
   return query;

@@ -14,7 +14,7 @@ namespace ge::server {
 
 // Longer targets are answered 414 before any parsing.
 inline constexpr std::size_t kMaxTargetLength = 2048;
-// /v1/game/daily answers at most this many days.
+// /v1/game/daily and /v1/game/retention answer at most this many days (SPEC §7.2).
 inline constexpr int kMaxDailyRangeDays = 366;
 
 struct Param {
@@ -46,6 +46,10 @@ struct BadRequest {
 template <class T>
 using Parsed = std::variant<T, BadRequest>;
 
+// format=json (the default) or format=csv (RFC 4180 with a header row, as a download) on the game
+// statistics, daily series and retention answers.
+enum class ResponseFormat { json, csv };
+
 struct UserStatsQuery {
   std::string user_id;  // canonical lower-case text
   std::optional<DayNumber> date;
@@ -55,22 +59,30 @@ struct GameStatsQuery {
   std::optional<DayNumber> date;
   std::optional<std::string> country;
   bool by_country = false;  // group_by=country
+  ResponseFormat format = ResponseFormat::json;
 };
 
+// SPEC §7.2 (daily series) and §7.3 (retention) take the same parameters.
 struct GameDailyQuery {
   DayNumber from = 0;
   DayNumber to = 0;
   std::optional<std::string> country;
+  ResponseFormat format = ResponseFormat::json;
 };
+using RetentionQuery = GameDailyQuery;
 
 // user_id from the path (/v1/users/{user_id}/stats; only `date` allowed in the query) or, when
 // path_user_id is nullopt, from the `user_id` parameter (/queryUserData).
 Parsed<UserStatsQuery> parse_user_stats_query(std::optional<std::string_view> path_user_id,
                                               const std::vector<Param>& params);
-// date, country, group_by=country (country and group_by exclude each other).
+// date, country, group_by=country (country and group_by exclude each other), format.
 Parsed<GameStatsQuery> parse_game_stats_query(const std::vector<Param>& params);
-// from and to (required, from ≤ to, at most kMaxDailyRangeDays days), country.
+// from and to (required, from ≤ to, at most kMaxDailyRangeDays days), country, format (SPEC §7.4:
+// an inverted or too long range names `to`). The retention endpoint takes the same.
 Parsed<GameDailyQuery> parse_game_daily_query(const std::vector<Param>& params);
+inline Parsed<RetentionQuery> parse_retention_query(const std::vector<Param>& params) {
+  return parse_game_daily_query(params);
+}
 // Endpoints without parameters: any parameter is unknown.
 std::optional<BadRequest> check_no_params(const std::vector<Param>& params);
 

@@ -14,7 +14,8 @@ namespace {
 constexpr std::array kRoutes{
     Route{"/v1/users/{user_id}/stats", true, nullptr, &plan_user_stats},
     Route{"/v1/game/stats", true, nullptr, &plan_game_stats},
-    Route{"/v1/game/daily", true, &handle_game_daily},
+    Route{"/v1/game/daily", true, nullptr, &plan_game_daily},
+    Route{"/v1/game/retention", true, nullptr, &plan_game_retention},
     Route{"/queryUserData", true, nullptr, &plan_query_user_data},
     Route{"/queryGameData", true, nullptr, &plan_game_stats},
     Route{"/healthz", false, &handle_healthz},
@@ -127,6 +128,15 @@ Reply replying_to_errors(std::string_view route, F&& f) {
   }
 }
 
+// The plan's answer, with its download name when it is one.
+Reply answered(const DbQuery& query, const db::Result& rows) {
+  Reply reply = query.answer(rows);
+  if (!query.download_name.empty() && reply.status == http::status::ok) {
+    reply.headers.emplace_back("Content-Disposition", attachment_disposition(query.download_name));
+  }
+  return reply;
+}
+
 }  // namespace
 
 Plan plan(const ResolvedRequest& request, Services& services, Clock::time_point deadline) {
@@ -141,7 +151,7 @@ Plan plan(const ResolvedRequest& request, Services& services, Clock::time_point 
 }
 
 Reply answer(const DbQuery& query, const db::Result& rows, std::string_view route) {
-  return replying_to_errors(route, [&] { return query.answer(rows); });
+  return replying_to_errors(route, [&] { return answered(query, rows); });
 }
 
 Reply run(const ResolvedRequest& request, Services& services, Clock::time_point deadline) {
@@ -153,7 +163,7 @@ Reply run(const ResolvedRequest& request, Services& services, Clock::time_point 
     const auto& query = std::get<DbQuery>(planned);
     const db::Result rows = services.pool.run(
         deadline, [&](PooledConnection& conn) { return conn.run(*query.call.statement, query.call.params); });
-    return query.answer(rows);
+    return answered(query, rows);
   });
 }
 

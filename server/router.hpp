@@ -38,6 +38,9 @@ struct RouteContext {
 struct DbQuery {
   Call call;
   Reply (*answer)(const db::Result& rows);
+  // Non-empty: the answer is a download (format=csv) and a 200 carries
+  // `Content-Disposition: attachment; filename="<download_name>"`.
+  std::string download_name;
 };
 // A reply already (a bad request), or the query that makes it.
 using Plan = std::variant<Reply, DbQuery>;

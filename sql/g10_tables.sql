@@ -46,7 +46,8 @@ CREATE TABLE transactions (
   amount_usd  numeric      NOT NULL          -- amount × rate_to_usd, exact
 );
 
--- Serving tables: every SPEC §4/§5 answer is one or two index lookups into these -----------------
+-- Serving tables: every SPEC §4/§5/§7 answer is one or two index lookups (or one range scan of at
+-- most 366 days × countries) into these; no answer reads the raw model ---------------------------
 
 -- Per user and UTC day on which the user has a login, counted-session time or a transaction.
 CREATE TABLE user_daily (
@@ -75,7 +76,9 @@ CREATE TABLE game_daily (
   time_spent_seconds  bigint  NOT NULL,
   users_with_time     integer NOT NULL,     -- distinct users with ≥ 1 counted second in the day
   transactions        integer NOT NULL,
-  revenue_usd         numeric NOT NULL
+  revenue_usd         numeric NOT NULL,     -- exact: SPEC §7.1's ARPDAU and ARPPU divide it unrounded
+  new_users           integer NOT NULL,     -- users whose accepted registration is on the day (SPEC §7.1)
+  payers              integer NOT NULL      -- distinct users with a transaction on the day
 );
 
 -- All-time figures per registration country (one row per country with at least one user).
@@ -90,7 +93,23 @@ CREATE TABLE game_totals (
   time_spent_seconds  bigint  NOT NULL,
   users_with_time     integer NOT NULL,
   transactions        integer NOT NULL,
-  revenue_usd         numeric NOT NULL
+  revenue_usd         numeric NOT NULL,
+  payers              integer NOT NULL      -- users with any transaction (SPEC §7.1 all time)
+);
+
+-- Retention cohorts (SPEC §7.3): per registration day and registration country (only pairs with
+-- at least one registration), the cohort's size and how many of its users logged in on day
+-- R + K. Whether R + K is observable (not after dataset.last_data_day) is decided when reading:
+-- the count of a day after the data is stored as 0 and answered as null.
+CREATE TABLE game_cohorts (
+  day          date    NOT NULL,            -- the registration day R
+  country      char(2) NOT NULL,
+  new_users    integer NOT NULL,
+  retained_d1  integer NOT NULL,
+  retained_d3  integer NOT NULL,
+  retained_d7  integer NOT NULL,
+  retained_d14 integer NOT NULL,
+  retained_d30 integer NOT NULL
 );
 
 -- Exactly one row: what this generation is.

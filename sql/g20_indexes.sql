@@ -9,3 +9,4 @@ CREATE INDEX transactions_user_time_idx ON transactions (user_id, occurred_at);
 ALTER TABLE user_daily ADD PRIMARY KEY (user_id, day);
 ALTER TABLE game_daily ADD PRIMARY KEY (day, country);
 ALTER TABLE game_totals ADD PRIMARY KEY (country);
+ALTER TABLE game_cohorts ADD PRIMARY KEY (day, country);

@@ -136,7 +136,8 @@ TEST_CASE("a rerun of the same input gives the same content") {
   TestDatabase db("rerun");
   const std::string digest_sql =
       "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM ev_live.";
-  const std::vector<std::string> tables{"users", "sessions", "transactions", "user_daily", "game_daily", "game_totals"};
+  const std::vector<std::string> tables{"users", "sessions", "transactions", "user_daily", "game_daily", "game_totals",
+                                        "game_cohorts"};
   std::vector<std::string> first, second;
   REQUIRE(run_evload(load_args(fixture_events("small"), rates_file(), db.url())).exit_code == 0);
   for (const auto& table : tables) first.push_back(db.scalar(digest_sql + table + " t"));

@@ -168,6 +168,10 @@ TEST_CASE("fixtures load with the expected report and model") {
       REQUIRE(db.scalar("SELECT sum(logins) FROM ev_live.user_daily") == std::to_string(expected.at("logins").as_int64()));
       REQUIRE(db.scalar("SELECT sum(time_spent_seconds) FROM ev_live.game_daily") ==
               std::to_string(expected.at("time_spent_seconds").as_int64()));
+      REQUIRE(db.scalar("SELECT sum(new_users) FROM ev_live.game_daily") == std::to_string(expected.at("users").as_int64()));
+      REQUIRE(db.scalar("SELECT sum(new_users) FROM ev_live.game_cohorts") == std::to_string(expected.at("users").as_int64()));
+      REQUIRE(db.scalar("SELECT sum(payers) FROM ev_live.game_totals") ==
+              db.scalar("SELECT count(DISTINCT user_id) FROM ev_live.transactions"));
 
       // 5. Every all-time user query of queries.jsonl, answered from the users table.
       auto conn = db.connect();

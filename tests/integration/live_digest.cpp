@@ -5,7 +5,7 @@
 namespace ge::test {
 
 LiveDigest live_digest(const std::string& url) {
-  static const char* const kTables[] = {"users", "sessions", "transactions", "user_daily", "game_daily", "game_totals"};
+  static const char* const kTables[] = {"users", "sessions", "transactions", "user_daily", "game_daily", "game_totals", "game_cohorts"};
   db::Connection conn(url);
   // One snapshot for every table: a swap between two statements would mix generations.
   conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ");

@@ -136,3 +136,39 @@ TEST_CASE("game daily: from and to, at most 366 days", "[params]") {
   CHECK(ok(parse_game_daily_query(target_of("/x?from=2010-05-08&to=2010-05-08").params)).from ==
         *ge::parse_day("2010-05-08"));
 }
+
+TEST_CASE("retention takes the daily series' parameters (SPEC §7.4)", "[params]") {
+  const auto& q = ok(parse_retention_query(target_of("/x?from=2010-05-08&to=2010-05-22&country=IT").params));
+  CHECK(q.to - q.from == 14);
+  CHECK(q.country == "IT");
+  CHECK(bad(parse_retention_query(target_of("/x?from=2010-05-08&to=2011-05-09").params)).parameter == "to");
+  CHECK(bad(parse_retention_query(target_of("/x?from=2010-05-08&to=2010-05-07").params)).parameter == "to");
+  CHECK(bad(parse_retention_query(target_of("/x?from=2010-05-08&to=20100522").params)).parameter == "to");
+  CHECK(bad(parse_retention_query(target_of("/x?from=2010-05-08&to=2010-05-08&country=de").params)).parameter ==
+        "country");
+  CHECK(bad(parse_retention_query(target_of("/x?from=2010-05-08&to=2010-05-08&colour=red").params)).parameter ==
+        "colour");
+  CHECK(bad(parse_retention_query(target_of("/x?to=2010-05-08").params)).parameter == "from");
+}
+
+TEST_CASE("format: json by default, csv on request, anything else names format", "[params]") {
+  CHECK(ok(parse_game_stats_query(target_of("/x").params)).format == ResponseFormat::json);
+  CHECK(ok(parse_game_stats_query(target_of("/x?format=json").params)).format == ResponseFormat::json);
+  CHECK(ok(parse_game_stats_query(target_of("/x?group_by=country&format=csv").params)).format == ResponseFormat::csv);
+  CHECK(ok(parse_game_daily_query(target_of("/x?from=2010-05-08&to=2010-05-09&format=csv").params)).format ==
+        ResponseFormat::csv);
+  CHECK(ok(parse_retention_query(target_of("/x?from=2010-05-08&to=2010-05-09&format=csv").params)).format ==
+        ResponseFormat::csv);
+  for (const char* format : {"CSV", "xml", "", "csv ", "json,csv"}) {
+    INFO(format);
+    CHECK(bad(parse_game_stats_query({Param{"format", std::string(format)}})).parameter == "format");
+    CHECK(bad(parse_game_daily_query({Param{"from", "2010-05-08"}, Param{"to", "2010-05-08"},
+                                      Param{"format", std::string(format)}}))
+              .parameter == "format");
+  }
+  CHECK(bad(parse_game_stats_query(target_of("/x?format=csv&format=csv").params)).parameter == "format");
+  // The user card has no CSV form: format is an unknown parameter there.
+  CHECK(bad(parse_user_stats_query(std::string_view("a1a1a1a1-683b-11ee-aca7-8699b86be788"),
+                                   target_of("/x?format=csv").params))
+            .parameter == "format");
+}

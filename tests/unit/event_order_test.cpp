@@ -252,11 +252,13 @@ TEST_CASE("sessions: split across UTC midnight, 0 s kept but not counted, 1 s co
                     B + "|Horst|DE|iOS|ads|2010-05-08 00:16:40+00|10|1|0|0|2010-05-08|0|0",
                     C + "|Horst|DE|iOS|ads|2010-05-08 12:00:00+00|20|1|1|172800|2010-05-08|0|0"}));
   // game_daily: day, country, active, paid active, logins, sessions, users with sessions, time,
-  // users with time, transactions, revenue.
-  CHECK(r.table(Table::game_daily) == Rows{"2010-05-08|DE|3|3|3|2|2|43300|2|0|0",
-                                           "2010-05-09|DE|1|1|1|1|1|86601|2|0|0",
-                                           "2010-05-10|DE|1|1|1|0|0|43200|1|0|0"});
-  CHECK(r.table(Table::game_totals) == Rows{"DE|3|3|3|5|3|2|173101|2|0|0"});
+  // users with time, transactions, revenue, new users, payers.
+  CHECK(r.table(Table::game_daily) == Rows{"2010-05-08|DE|3|3|3|2|2|43300|2|0|0|3|0",
+                                           "2010-05-09|DE|1|1|1|1|1|86601|2|0|0|0|0",
+                                           "2010-05-10|DE|1|1|1|0|0|43200|1|0|0|0|0"});
+  CHECK(r.table(Table::game_totals) == Rows{"DE|3|3|3|5|3|2|173101|2|0|0|0"});
+  // The cohort of 2010-05-08: A logged in on R + 1; C's session lasted over it without a login.
+  CHECK(r.table(Table::game_cohorts) == Rows{"2010-05-08|DE|3|1|0|0|0|0"});
   CHECK(r.table(Table::dataset) == Rows{"1|2023-11-14 22:13:20+00|2010-05-08|2010-05-10"});
   CHECK(r.counts.logins == 5);
   CHECK(r.counts.sessions_all == 5);
@@ -315,8 +317,42 @@ TEST_CASE("users: identity, names, campaigns, paid users; rejected-only users le
   CHECK(r.counts.paid_users == 1);
   CHECK(r.counts.users_by_country == std::map<std::string, std::uint64_t>{{"ES", 1}, {"IT", 1}, {"US", 1}});
   CHECK(r.counts.last_event == t + 100);
-  CHECK(r.table(Table::game_totals) == Rows{"ES|1|0|1|1|0|0|0|0|0|0", "IT|1|1|1|1|1|1|100|1|0|0",
-                                            "US|1|0|1|1|0|0|0|0|0|0"});
+  CHECK(r.table(Table::game_totals) == Rows{"ES|1|0|1|1|0|0|0|0|0|0|0", "IT|1|1|1|1|1|1|100|1|0|0|0",
+                                            "US|1|0|1|1|0|0|0|0|0|0|0"});
+  CHECK(r.table(Table::game_cohorts) == Rows{"2010-05-08|ES|1|0|0|0|0|0", "2010-05-08|IT|1|0|0|0|0|0",
+                                             "2010-05-08|US|1|0|0|0|0|0"});
+}
+
+TEST_CASE("SPEC §7: new users and payers per day and country, payers of all time, retention cohorts") {
+  const ge::UnixSeconds t = kDay0 + 3600;  // 2010-05-08 01:00
+  constexpr ge::UnixSeconds d = 86400;
+  const auto r = run_pipeline(lines_of({
+      registration(1, t, kUserA),                              // DE, 2010-05-08
+      transaction(2, t + 10, kUserA, "0.99", "USD"),
+      transaction(3, t + 20, kUserA, "1.99", "USD"),           // two transactions: one payer
+      logout(4, t + 100, kUserA),
+      login(5, t + d, kUserA),                                 // R + 1
+      logout(6, t + d + 10, kUserA),
+      login(7, t + 7 * d, kUserA),                             // R + 7
+      transaction(8, t + 7 * d + 5, kUserA, "4.99", "USD"),
+      logout(9, t + 7 * d + 10, kUserA),
+      registration(10, t + d, kUserB, R"("country": "US", "device_os": "Web", "marketing_campaign": null)"),
+      logout(11, t + d + 50, kUserB),
+      login(12, t + 4 * d, kUserB),                            // B's R + 3
+      logout(13, t + 4 * d + 1, kUserB),
+      login(14, t + 31 * d, kUserB),                           // B's R + 30
+  }));
+  REQUIRE(r.accepted == 14);
+  // Only the last two fields of game_daily (new users, payers) are new here.
+  Rows tail;
+  for (const auto& row : r.table(Table::game_daily)) {
+    const auto revenue_end = row.rfind('|', row.rfind('|') - 1);
+    tail.push_back(row.substr(0, 13) + row.substr(revenue_end));
+  }
+  CHECK(tail == Rows{"2010-05-08|DE|1|1", "2010-05-09|DE|0|0", "2010-05-09|US|1|0", "2010-05-12|US|0|0",
+                     "2010-05-15|DE|0|1", "2010-06-08|US|0|0"});
+  CHECK(r.table(Table::game_totals) == Rows{"DE|1|1|1|3|3|1|120|1|3|7.97|1", "US|1|0|1|3|2|1|51|1|0|0|0"});
+  CHECK(r.table(Table::game_cohorts) == Rows{"2010-05-08|DE|1|1|0|1|0|0", "2010-05-09|US|1|0|1|0|0|1"});
 }
 
 TEST_CASE("an empty input builds an empty model") {

@@ -208,10 +208,11 @@ inline constexpr std::array<std::string_view, ge::kTableCount> kTableKinds{
     "IUTITIB",        // sessions: login id, user, login_at, logout id, logout_at, length, counted
     "IUTNSN",         // transactions: id, user, at, amount, currency, amount_usd
     "UDIIIIND",       // user_daily: user, day, logins, sessions, time, transactions, revenue, last login day
-    "DSIIIIIIIIN",    // game_daily: day, country, active, paid active, logins, sessions, users w/ sessions,
-                      //             time, users w/ time, transactions, revenue
-    "SIIIIIIIIIN",    // game_totals: country, users, paid users, active, logins, sessions, users w/ sessions,
-                      //              time, users w/ time, transactions, revenue
+    "DSIIIIIIIINII",  // game_daily: day, country, active, paid active, logins, sessions, users w/ sessions,
+                      //             time, users w/ time, transactions, revenue, new users, payers
+    "SIIIIIIIIINI",   // game_totals: country, users, paid users, active, logins, sessions, users w/ sessions,
+                      //              time, users w/ time, transactions, revenue, payers
+    "DSIIIIII",       // game_cohorts: registration day, country, new users, retained d1, d3, d7, d14, d30
     "ITDD",           // dataset: run id, loaded_at, first day, last day
 };
 

@@ -30,7 +30,7 @@ void make_generation(Connection& conn, const std::string& schema, int logins) {
   conn.exec("SET client_min_messages = warning; CREATE SCHEMA " + schema + "; SET search_path = " + schema);
   conn.exec(ge::sql_file("g10_tables.sql"));
   conn.exec("INSERT INTO game_totals VALUES ('DE', 1, 0, 1, " + std::to_string(logins) +
-            ", 1, 1, 10, 1, 0, 1.005);"
+            ", 1, 1, 10, 1, 0, 1.005, 0);"
             "INSERT INTO dataset VALUES (" + std::to_string(logins) + ", now(), '2010-05-08', '2010-05-10');"
             "SET search_path = public");
 }

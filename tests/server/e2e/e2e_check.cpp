@@ -1,10 +1,15 @@
-// server_e2e_check: sends every query of a fixture's queries.jsonl to a running evserve and
-// compares the answers with `expect` (counts exact, revenue and averages within ±0.005, a missing
-// group_by row equal to an all-zero one, unknown users 404 {"error":"not_found"}). Each query is
-// asked on the /v1 endpoint and on the compatibility endpoint. --protocol also checks the HTTP
-// layer: keep-alive, pipelining, HEAD, 405, 404, 400s, 414/431, a malformed request.
+// server_e2e_check: sends every query of a fixture's queries.jsonl and analytics.jsonl to a
+// running evserve and compares the answers with `expect` (fixtures/README.md: counts exact,
+// revenue and averages within ±0.005, the 4-decimal SPEC §7 ratios within ±0.00005, nulls exact,
+// a missing group_by row equal to an all-zero one, daily and retention rows in order, unknown
+// users 404 {"error":"not_found"}, bad requests 400 naming the parameter). Game and user queries
+// are asked on the /v1 endpoint and on the compatibility endpoint; every game, daily and
+// retention query with an answer is also asked with format=csv, and the CSV (header row, empty
+// field = null) must hold the same figures. --protocol also checks the HTTP layer: keep-alive,
+// pipelining, HEAD, 405, 404, 400s, 414/431, a malformed request.
 //
-//   server_e2e_check --host 127.0.0.1 --port 8086 --queries fixtures/tiny/queries.jsonl [--protocol]
+//   server_e2e_check --host 127.0.0.1 --port 8086 --queries fixtures/tiny/queries.jsonl
+//                    [--queries fixtures/tiny/analytics.jsonl] [--protocol]
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
@@ -19,6 +24,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace net = boost::asio;
@@ -98,7 +104,12 @@ class Client {
   beast::flat_buffer buffer_;
 };
 
-bool is_approximate(std::string_view key) { return key == "revenue_usd" || key.starts_with("avg_"); }
+// Half a unit of the last printed decimal (plus rounding noise); 0: compared exactly.
+double tolerance(std::string_view key) {
+  if (key == "revenue_usd" || key.starts_with("avg_")) return 0.005 + 1e-9;
+  if (key == "arpdau_usd" || key == "arppu_usd" || key.starts_with("retention_d")) return 0.00005 + 1e-12;
+  return 0;
+}
 
 double as_number(const json::value& v) { return v.is_double() ? v.get_double() : static_cast<double>(v.to_number<double>()); }
 
@@ -111,8 +122,8 @@ std::optional<std::string> compare_object(const json::object& expect, const json
     if (!got) return "missing field " + std::string(key);
     bool same = false;
     if (want.is_number() && got->is_number()) {
-      if (is_approximate(key)) {
-        same = std::fabs(as_number(want) - as_number(*got)) <= 0.005 + 1e-9;
+      if (const double margin = tolerance(key); margin > 0) {
+        same = std::fabs(as_number(want) - as_number(*got)) <= margin;
       } else {
         same = want.is_int64() && got->is_int64() && want.get_int64() == got->get_int64();
       }
@@ -164,6 +175,90 @@ std::optional<std::string> compare_grouped(const json::array& expect, const json
   return std::nullopt;
 }
 
+// Daily series and retention: exactly the expected rows, in order.
+std::optional<std::string> compare_series(const json::array& expect, const json::value& actual_value) {
+  if (!actual_value.is_array()) return "not an array: " + json::serialize(actual_value);
+  const auto& actual = actual_value.get_array();
+  if (actual.size() != expect.size()) {
+    return "expected " + std::to_string(expect.size()) + " rows, got " + std::to_string(actual.size());
+  }
+  for (std::size_t i = 0; i < expect.size(); ++i) {
+    if (auto diff = compare_object(expect[i].as_object(), actual[i])) return "row " + std::to_string(i) + ": " + *diff;
+  }
+  return std::nullopt;
+}
+
+// RFC 4180 records (CRLF or LF ends, quoted fields with doubled quotes). nullopt: malformed.
+std::optional<std::vector<std::vector<std::string>>> parse_csv(std::string_view text) {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false, was_quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c != '"') field += c;
+      else if (i + 1 < text.size() && text[i + 1] == '"') field += text[++i];
+      else quoted = false;
+    } else if (c == '"') {
+      if (!field.empty() || was_quoted) return std::nullopt;
+      quoted = was_quoted = true;
+    } else if (c == ',') {
+      record.push_back(std::move(field));
+      field.clear();
+      was_quoted = false;
+    } else if (c == '\r' || c == '\n') {
+      if (c == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n')) return std::nullopt;
+      if (c == '\r') ++i;
+      record.push_back(std::move(field));
+      field.clear();
+      was_quoted = false;
+      records.push_back(std::move(record));
+      record.clear();
+    } else {
+      if (was_quoted) return std::nullopt;
+      field += c;
+    }
+  }
+  if (quoted || !field.empty() || !record.empty()) return std::nullopt;  // the last record ends with a line end
+  return records;
+}
+
+// A CSV field as the JSON value it stands for: empty → null, an integer, a number, else a string.
+json::value csv_value(const std::string& field) {
+  if (field.empty()) return nullptr;
+  std::size_t used = 0;
+  try {
+    if (field.find_first_not_of("0123456789-") == std::string::npos) {
+      const long long integer = std::stoll(field, &used);
+      if (used == field.size()) return integer;
+    }
+    const double number = std::stod(field, &used);
+    if (used == field.size() && field.find_first_not_of("0123456789.-") == std::string::npos) return number;
+  } catch (const std::exception&) {
+  }
+  return json::string(field);
+}
+
+// A CSV answer as the JSON it must equal: an array of objects keyed by the header (one object
+// when `single`). A description of the problem when it is not well-formed.
+std::variant<json::value, std::string> csv_as_json(const std::string& body, bool single) {
+  const auto records = parse_csv(body);
+  if (!records || records->empty()) return "not RFC 4180 CSV with a header: " + body.substr(0, 200);
+  const auto& header = records->front();
+  json::array rows;
+  for (std::size_t r = 1; r < records->size(); ++r) {
+    const auto& record = (*records)[r];
+    if (record.size() != header.size()) return "record " + std::to_string(r) + " has " + std::to_string(record.size()) + " fields";
+    json::object row;
+    for (std::size_t f = 0; f < header.size(); ++f) row[header[f]] = csv_value(record[f]);
+    rows.push_back(std::move(row));
+  }
+  if (!single) return json::value(std::move(rows));
+  if (rows.size() != 1) return "expected one record, got " + std::to_string(rows.size());
+  return json::value(std::move(rows.front()));
+}
+
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& params) {
   std::string out;
   for (const auto& [key, value] : params) {
@@ -184,13 +279,26 @@ std::vector<std::string> targets_for(const json::object& query) {
   for (const auto& [key, value] : params) {
     if (key != "user_id") rest.emplace_back(std::string(key), std::string(value.as_string()));
   }
-  if (query.at("kind") == "user") {
+  const auto& kind = query.at("kind");
+  if (kind == "user") {
     const std::string id = *param("user_id");
     auto all = rest;
     all.insert(all.begin(), {"user_id", id});
     return {"/v1/users/" + id + "/stats" + query_string(rest), "/queryUserData" + query_string(all)};
   }
+  if (kind == "daily") return {"/v1/game/daily" + query_string(rest)};
+  if (kind == "retention") return {"/v1/game/retention" + query_string(rest)};
   return {"/v1/game/stats" + query_string(rest), "/queryGameData" + query_string(rest)};
+}
+
+bool is_error(const json::value& expect) { return expect.is_object() && expect.as_object().contains("error"); }
+
+// The answer's figures against `expect`; `body` is the answer as JSON.
+std::optional<std::string> compare(const json::object& query, const json::value& body) {
+  const auto& expect = query.at("expect");
+  if (!expect.is_array()) return compare_object(expect.as_object(), body);
+  if (query.at("kind") == "game") return compare_grouped(expect.as_array(), body);
+  return compare_series(expect.as_array(), body);
 }
 
 std::optional<std::string> check(const json::object& query, const Answer& answer) {
@@ -201,13 +309,36 @@ std::optional<std::string> check(const json::object& query, const Answer& answer
   } catch (const std::exception& e) {
     return "status " + std::to_string(answer.status) + ", body is not JSON: " + answer.body.substr(0, 200);
   }
-  if (expect.is_object() && expect.as_object().contains("error")) {
-    if (answer.status != 404) return "expected 404, got " + std::to_string(answer.status) + " " + answer.body;
+  if (is_error(expect)) {
+    const unsigned status = expect.at("error") == "not_found" ? 404 : 400;
+    if (answer.status != status) {
+      return "expected " + std::to_string(status) + ", got " + std::to_string(answer.status) + " " + answer.body;
+    }
     return compare_object(expect.as_object(), body);
   }
   if (answer.status != 200) return "expected 200, got " + std::to_string(answer.status) + " " + answer.body;
-  if (expect.is_array()) return compare_grouped(expect.as_array(), body);
-  return compare_object(expect.as_object(), body);
+  return compare(query, body);
+}
+
+// The format=csv form of a game, daily or retention query that has an answer; nullopt otherwise.
+std::optional<std::string> csv_target_for(const json::object& query) {
+  if (query.at("kind") == "user" || is_error(query.at("expect"))) return std::nullopt;
+  const std::string target = targets_for(query).front();
+  return target + (target.find('?') == std::string::npos ? "?" : "&") + "format=csv";
+}
+
+std::optional<std::string> check_csv(const json::object& query, const Answer& answer) {
+  if (answer.status != 200) return "expected 200, got " + std::to_string(answer.status) + " " + answer.body;
+  if (answer.headers[http::field::content_type] != "text/csv; charset=utf-8") {
+    return "Content-Type " + std::string(answer.headers[http::field::content_type]);
+  }
+  const std::string disposition(answer.headers["Content-Disposition"]);
+  if (!disposition.starts_with("attachment; filename=\"") || !disposition.ends_with(".csv\"")) {
+    return "Content-Disposition " + disposition;
+  }
+  auto converted = csv_as_json(answer.body, !query.at("expect").is_array());
+  if (auto* problem = std::get_if<std::string>(&converted)) return *problem;
+  return compare(query, std::get<json::value>(converted));
 }
 
 int failures = 0;
@@ -294,7 +425,7 @@ void protocol_checks(Client& client) {
 int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
   std::string port = "8086";
-  std::string queries_path;
+  std::vector<std::string> queries_paths;
   bool protocol = false;
   int max_reported = 20;
   for (int i = 1; i < argc; ++i) {
@@ -308,7 +439,7 @@ int main(int argc, char** argv) {
     };
     if (arg == "--host") host = next();
     else if (arg == "--port") port = next();
-    else if (arg == "--queries") queries_path = next();
+    else if (arg == "--queries") queries_paths.push_back(next());
     else if (arg == "--protocol") protocol = true;
     else if (arg == "--max-reported") max_reported = std::stoi(next());
     else {
@@ -321,7 +452,8 @@ int main(int argc, char** argv) {
     if (protocol) protocol_checks(client);
     int queries = 0;
     int requests = 0;
-    if (!queries_path.empty()) {
+    int csv_requests = 0;
+    for (const auto& queries_path : queries_paths) {
       std::ifstream in(queries_path);
       if (!in) {
         std::cerr << "cannot read " << queries_path << '\n';
@@ -339,13 +471,24 @@ int main(int argc, char** argv) {
           const Answer answer = client.request(http::verb::get, target);
           if (const auto problem = check(query, answer)) {
             if (++failures <= max_reported) {
-              std::cerr << "FAIL line " << line_number << " GET " << target << ": " << *problem << '\n';
+              std::cerr << "FAIL " << queries_path << ":" << line_number << " GET " << target << ": " << *problem << '\n';
+            }
+          }
+        }
+        if (const auto target = csv_target_for(query)) {
+          ++requests;
+          ++csv_requests;
+          const Answer answer = client.request(http::verb::get, *target);
+          if (const auto problem = check_csv(query, answer)) {
+            if (++failures <= max_reported) {
+              std::cerr << "FAIL " << queries_path << ":" << line_number << " GET " << *target << ": " << *problem << '\n';
             }
           }
         }
       }
     }
-    std::cout << "server_e2e_check: " << queries << " queries, " << requests << " requests"
+    std::cout << "server_e2e_check: " << queries << " queries, " << requests << " requests (" << csv_requests
+              << " format=csv)"
               << (protocol ? ", protocol checks" : "") << ", " << failures << " failures\n";
   } catch (const std::exception& e) {
     std::cerr << "server_e2e_check: " << e.what() << '\n';

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of evserve over one fixture: load the fixture into a fresh database of a
-# running cluster, start evserve on a free port, ask it every query of queries.jsonl (on the /v1
-# and the compatibility endpoints) plus the HTTP protocol checks, then stop it with SIGTERM and
+# running cluster, start evserve on a free port, ask it every query of queries.jsonl and
+# analytics.jsonl (on the /v1 and the compatibility endpoints, and as format=csv) plus the HTTP
+# protocol checks, then stop it with SIGTERM and
 # require a clean exit.
 #
 #   run_e2e.sh --evserve BIN --checker BIN --pgcluster SCRIPT --cluster-dir DIR --db-name NAME
@@ -72,11 +73,15 @@ stop_evserve() {
 }
 metric() { curl -fsS "http://127.0.0.1:$port/metrics" | awk -v name="$1" '$1 == name { print $2 }'; }
 
+# SPEC §7 expectations, when the fixture has them.
+analytics=()
+[[ -f $fixture/analytics.jsonl ]] && analytics=(--queries "$fixture/analytics.jsonl")
+
 # Twice: with the query pipelines (the default), then with every query on a connection of its own.
 for depth in 64 0; do
   e2e_start_evserve "$work" "$evserve" "$reader_url" --threads 2 --pool-size 4 --query-pipeline-depth "$depth" || exit 1
   echo "run_e2e: evserve on port $port, --query-pipeline-depth $depth"
-  "$checker" --host 127.0.0.1 --port "$port" --queries "$fixture/queries.jsonl" --protocol || status=1
+  "$checker" --host 127.0.0.1 --port "$port" --queries "$fixture/queries.jsonl" "${analytics[@]}" --protocol || status=1
   pipelined=$(metric evserve_db_pipeline_queries_total)
   in_flight=$(metric evserve_db_pipeline_in_flight)
   echo "run_e2e: queries through the pipelines: $pipelined (in flight now: $in_flight)"
