@@ -19,7 +19,9 @@ RUN apt-get update \
       libboost1.81-dev \
       libboost-json1.81-dev \
       libboost-url1.81-dev \
+      zlib1g-dev \
       iso-codes \
+      libjs-chart.js \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
@@ -39,6 +41,7 @@ RUN apt-get update \
       libsimdjson14 \
       libboost-json1.81.0 \
       libboost-url1.81.0 \
+      zlib1g \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin gameevents
 COPY --from=build /opt/gameevents/bin/evload /opt/gameevents/bin/evserve /usr/local/bin/
