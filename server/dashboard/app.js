@@ -373,8 +373,8 @@
   const USER_ROWS = [
     ["name", "Name", (v) => (v === null ? "(no name)" : v)],
     ["country", "Country", String],
-    ["device_os", "Device", String],
-    ["marketing_campaign", "Campaign", String],
+    ["device_os", "Device", (v) => (v === null ? "—" : String(v))],
+    ["marketing_campaign", "Campaign", (v) => (v === null ? "—" : String(v))],
     ["registered_at", "Registered", String],
     ["logins", "Logins", intFmt.format],
     ["sessions", "Sessions", intFmt.format],
@@ -383,7 +383,8 @@
     ["transactions", "Transactions", intFmt.format],
     ["revenue_usd", "Revenue", usd],
   ];
-  function userCard(title, stats) {
+  const IDENTITY = new Set(["name", "country", "device_os", "marketing_campaign", "registered_at"]);
+  function userCard(title, stats, figuresOnly) {
     const card = document.createElement("div");
     card.className = "card";
     const h = document.createElement("h3");
@@ -391,7 +392,7 @@
     const dl = document.createElement("dl");
     dl.className = "facts";
     for (const [field, label, format] of USER_ROWS) {
-      if (!(field in stats)) continue;
+      if (!(field in stats) || (figuresOnly && IDENTITY.has(field))) continue;
       const dt = document.createElement("dt");
       dt.textContent = label;
       const dd = document.createElement("dd");
@@ -412,7 +413,7 @@
       if (!current()) return;
       if (!all.ok) { cards.replaceChildren(); panelMessage("panel-user", all.status === 404 ? "No user with this id." : all.problem, all.status !== 404); return; }
       panelMessage("panel-user", one && !one.ok ? one.problem : null, true);
-      cards.replaceChildren(userCard("All time", all.body), ...(one && one.ok ? [userCard("On " + day, one.body)] : []));
+      cards.replaceChildren(userCard("All time", all.body), ...(one && one.ok ? [userCard("On " + day, one.body, true)] : []));
       cards.dataset.user = all.body.user_id;
     });
   }
@@ -490,6 +491,10 @@
     fillControls();
     if (!window.Chart) { globalMessage("Chart.js did not load: the charts cannot be drawn."); return; }
     state.pending++; // the dataset probe and the first view count as one load
+    // What needs no date range starts at once; the range panels wait for the data's range.
+    loadKpis();
+    loadCountries();
+    loadLatest();
     const ready = await getJSON("/readyz");
     if (ready.ok && ready.body.dataset) {
       dataset = ready.body.dataset;
@@ -506,8 +511,9 @@
       readyProblem = ready.problem || "evserve is not ready.";
     }
     globalMessage(readyProblem);
-    refresh();
-    loadLatest();
+    loadDaily();
+    loadRetention();
+    loadUser();
     state.pending--;
     if (state.pending === 0) settled();
   }

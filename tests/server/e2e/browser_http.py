@@ -29,7 +29,26 @@ def check(condition, message):
     return condition
 
 
+def head(port, target, headers):
+    """HEAD: the headers only (rawhttp's reader would wait for Content-Length bytes of body)."""
+    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "Connection: close\r\n"
+    with rawhttp.connect(port) as s:
+        s.sendall(rawhttp.request_bytes(target, "HEAD", extra))
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    head_text, _, rest = data.partition(b"\r\n\r\n")
+    lines = head_text.decode("latin-1").split("\r\n")
+    fields = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split(" ")[1]), fields, rest
+
+
 def ask(port, target, method="GET", headers=None):
+    if method == "HEAD":
+        return head(port, target, headers or {})
     extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items()) + "Connection: close\r\n"
     answer = rawhttp.exchange(port, rawhttp.request_bytes(target, method, extra))
     if answer is None:

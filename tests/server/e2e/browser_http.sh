@@ -28,7 +28,7 @@ db_url=$(e2e_fresh_database "$pgcluster" "$cluster_dir" "$db_name")
 loader_url=$(e2e_role_url "$db_url" ev_loader)
 reader_url=$(e2e_role_url "$db_url" ev_reader)
 load() { "$evload" load --events "$fixtures/$1/events.jsonl" --rates "$fixtures/$1/exchange_rates.jsonl" --db "$loader_url" -q; }
-load small
+load small >/dev/null
 
 mkdir -p "$work/any" "$work/list" "$work/off"
 e2e_start_evserve "$work/any" "$evserve" "$reader_url" --threads 1 --pool-size 2
@@ -43,7 +43,9 @@ if "$evserve" --db "$reader_url" --port 0 --cors-origin "not-an-origin" >/dev/nu
 fi
 grep -q "not an origin" "$work/bad.err" || { cat "$work/bad.err" >&2; echo "FAIL: no clear --cors-origin error" >&2; exit 1; }
 
-export -f load
-export evload fixtures loader_url
+load_command() {
+  printf "'%s' load --events '%s' --rates '%s' --db '%s' -q >/dev/null" "$evload" "$fixtures/$1/events.jsonl" \
+    "$fixtures/$1/exchange_rates.jsonl" "$loader_url"
+}
 python3 "$here/browser_http.py" --port "$port_any" --port-list "$port_list" --port-off "$port_off" \
-  --reload-same "load small" --reload-other "load tiny"
+  --reload-same "$(load_command small)" --reload-other "$(load_command tiny)"
