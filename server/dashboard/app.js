@@ -124,6 +124,7 @@
   function chart(canvasId, config) {
     const canvas = $(canvasId);
     canvas.parentElement.hidden = false;
+    if (canvas.closest("figure")) canvas.closest("figure").hidden = false;
     if (charts[canvasId]) charts[canvasId].destroy();
     charts[canvasId] = new Chart(canvas, config);
     canvas.dataset.points = String(config.data.labels.length);
@@ -134,6 +135,7 @@
     const canvas = $(canvasId);
     canvas.dataset.points = "0";
     canvas.parentElement.hidden = true;
+    if (canvas.closest("figure")) canvas.closest("figure").hidden = true;  // no caption over nothing
   }
   const axis = (title, position, extra) => Object.assign({ position, beginAtZero: true, title: { display: true, text: title },
     grid: { drawOnChartArea: position === "left" } }, extra || {});
@@ -162,6 +164,7 @@
     $("from").value = view.from;
     $("to").value = view.to;
     $("day").value = view.day;
+    ensureCountryOption(view.country);  // a shared link's country, before the country list arrives
     $("country").value = view.country;
     $("user-id").value = view.user;
     $("user-day").value = view.user_day;
@@ -229,7 +232,7 @@
   function loadDaily() {
     const range = effectiveRange();
     const params = { from: range.from, to: range.to, country: view.country };
-    $("daily-scope").textContent = `${range.from} – ${range.to} · ${view.country || "all countries"}`;
+    $("daily-scope").textContent = `${range.from && range.to ? range.from + " – " + range.to : "whole range"} · ${view.country || "all countries"}`;
     $("daily-csv").href = "/v1/game/daily" + query({ ...params, format: "csv" });
     return load("panel-daily", async (current) => {
       const ids = ["chart-users", "chart-revenue", "chart-engagement"];
@@ -304,15 +307,18 @@
   function loadRetention() {
     const range = effectiveRange();
     const params = { from: range.from, to: range.to, country: view.country };
-    $("retention-scope").textContent = `${range.from} – ${range.to} · ${view.country || "all countries"}`;
+    $("retention-scope").textContent = `${range.from && range.to ? range.from + " – " + range.to : "whole range"} · ${view.country || "all countries"}`;
     $("retention-csv").href = "/v1/game/retention" + query({ ...params, format: "csv" });
     return load("panel-retention", async (current) => {
       const body = $("heatmap").tBodies[0];
+      const table = $("heatmap");
+      table.hidden = true;  // shown once it has rows
       if (!range.from || !range.to) { body.replaceChildren(); hideChart("chart-retention"); panelMessage("panel-retention", readyProblem || "No date range: no data is loaded.", !!readyProblem); return; }
       const answer = await getJSON("/v1/game/retention" + query(params));
       if (!current()) return;
       if (!answer.ok) { body.replaceChildren(); hideChart("chart-retention"); panelMessage("panel-retention", answer.problem, true); return; }
       const rows = Array.isArray(answer.body) ? answer.body : answer.body.rows || [];
+      table.hidden = rows.length === 0;
       body.replaceChildren(...rows.map((r) => {
         const tr = document.createElement("tr");
         tr.dataset.date = r.date;
