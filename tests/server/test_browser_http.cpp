@@ -54,7 +54,7 @@ Reply data_reply(std::string body) { return json_reply(std::move(body)); }
 
 }  // namespace
 
-TEST_CASE("--cors-origin: '*', 'off' or a list of origins", "[cors]") {
+TEST_CASE("the cors origin setting: any origin, off, or a list of origins", "[cors]") {
   CHECK(parse_cors_origin("*").mode == CorsPolicy::Mode::any);
   CHECK(parse_cors_origin("off").mode == CorsPolicy::Mode::off);
   const auto list = parse_cors_origin("https://a.example, http://localhost:3000");
