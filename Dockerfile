@@ -22,6 +22,7 @@ RUN apt-get update \
       zlib1g-dev \
       libzstd-dev \
       iso-codes \
+      libjs-chart.js \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./

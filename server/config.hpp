@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "server/browser_http.hpp"
 #include "server/pool.hpp"
 
 namespace ge::server {
@@ -26,6 +27,7 @@ struct ServerConfig {
   // main.cpp defaults it to what the descriptor limit allows (descriptor_budget.hpp).
   std::size_t max_connections = 10000;
   std::chrono::milliseconds shutdown_grace{10000};
+  BrowserHttpOptions browser;  // CORS and gzip (browser_http.hpp)
 };
 
 }  // namespace ge::server

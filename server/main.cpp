@@ -3,9 +3,12 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <stdexcept>
+#include <string>
 #include <thread>
 
 #include "common/db/connection.hpp"
+#include "server/cors.hpp"
 #include "server/descriptor_budget.hpp"
 #include "server/queries.hpp"
 #include "server/server.hpp"
@@ -50,7 +53,7 @@ int main(int argc, char** argv) {
   CLI::App app{"evserve: read-only HTTP API for the game events analytics (docs/data-contract.md §4-§6)"};
   app.footer(R"(Endpoints: /v1/users/{user_id}/stats[?date=], /v1/game/stats[?date=][&country=|&group_by=country],
 /v1/game/daily?from=&to=[&country=], /queryUserData, /queryGameData, /v1/loads/latest,
-/healthz, /readyz, /metrics, /openapi.json.
+/healthz, /readyz, /metrics, /openapi.json; the dashboard at / (its files under /assets/).
 
 Examples:
   evserve --db postgresql://postgres@127.0.0.1:5432/events
@@ -99,7 +102,24 @@ Examples:
       ->check(CLI::Range(std::size_t{0}, std::size_t{65536}));
   app.add_flag("--access-log", config.access_log, "write one line per request to stdout")
       ->envname("EVSERVE_ACCESS_LOG");
+  std::string cors_origin = "*";
+  app.add_option("--cors-origin", cors_origin,
+                 "origins whose pages may read the answers (CORS, never with credentials): '*', 'off', or a "
+                 "comma list like 'https://a.example,http://localhost:3000'")
+      ->envname("EVSERVE_CORS_ORIGIN")
+      ->check([](const std::string& text) {
+        try {
+          (void)ge::server::parse_cors_origin(text);
+          return std::string();
+        } catch (const std::invalid_argument& error) {
+          return std::string(error.what());
+        }
+      });
+  app.add_option("--gzip-min-bytes", config.browser.gzip_min_bytes,
+                 "answers of at least this many bytes are gzipped for clients that accept it")
+      ->envname("EVSERVE_GZIP_MIN_BYTES");
   CLI11_PARSE(app, argc, argv);
+  config.browser.cors = ge::server::parse_cors_origin(cors_origin);
 
   config.port = static_cast<std::uint16_t>(port);
   if (config.pool.size == 0) config.pool.size = std::max<std::size_t>(4, config.threads);

@@ -164,6 +164,26 @@ constexpr std::string_view kDocument = R"json({
           "200": {"description": "OpenAPI 3 description", "content": {"application/json": {"schema": {"type": "object"}}}}
         }
       }
+    },
+    "/": {
+      "get": {
+        "summary": "The dashboard (HTML); its view (from, to, day, country, user, user_day) is in its own query string",
+        "operationId": "dashboard",
+        "responses": {
+          "200": {"description": "The page, revalidated on every load (Cache-Control: no-cache, ETag)", "content": {"text/html": {"schema": {"type": "string"}}}}
+        }
+      }
+    },
+    "/assets/{name}": {
+      "get": {
+        "summary": "The dashboard's scripts and styles (Chart.js included) under content-hashed names",
+        "operationId": "asset",
+        "parameters": [{"name": "name", "in": "path", "required": true, "description": "A hashed file name the page links, e.g. app.3f2a9c01b2de.js", "schema": {"type": "string"}}],
+        "responses": {
+          "200": {"description": "The file; Cache-Control: public, max-age=31536000, immutable", "content": {"text/javascript": {"schema": {"type": "string"}}, "text/css": {"schema": {"type": "string"}}}},
+          "404": {"$ref": "#/components/responses/NotFound"}
+        }
+      }
     }
   },
   "components": {

@@ -26,7 +26,7 @@ Reply not_found(std::string_view message) { return error_reply(http::status::not
 
 Reply method_not_allowed() {
   Reply reply = error_reply(http::status::method_not_allowed, ErrorCode::method_not_allowed, "only GET and HEAD are allowed");
-  reply.headers.emplace_back("Allow", "GET, HEAD");
+  reply.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
   return reply;
 }
 

@@ -20,6 +20,12 @@ struct Reply {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. Allow, Retry-After
+  // Data answers revalidate (no-cache, with an ETag: http_cache.hpp); content-hashed assets are
+  // immutable; everything else is not stored.
+  std::string cache_control = "no-store";
+  // A gzip encoding of body made once and kept for the program's life (static assets), used by
+  // compression.hpp instead of compressing the body again; empty if none.
+  std::string_view precompressed_gzip;
 };
 
 // Retry-After seconds for each kind of temporary failure.

@@ -16,23 +16,34 @@ std::string response_text(const Reply& reply, const ResponseFraming& framing) {
   out.append(number.data(), end);
   out += ' ';
   out.append(reason.data(), reason.size());
-  out += "\r\nServer: evserve\r\nContent-Type: ";
-  out += reply.content_type;
-  out += "\r\nCache-Control: no-store\r\n";
+  out += "\r\nServer: evserve\r\n";
+  // 204 and 304 carry no content: no Content-Type or Content-Length (a 304's would have to be the
+  // full answer's, RFC 9110 §8.6), and nothing after the headers.
+  const bool no_content = reply.status == http::status::no_content || reply.status == http::status::not_modified;
+  if (!no_content) {
+    out += "Content-Type: ";
+    out += reply.content_type;
+    out += "\r\n";
+  }
+  out += "Cache-Control: ";
+  out += reply.cache_control;
+  out += "\r\n";
   for (const auto& [name, value] : reply.headers) {
     out += name;
     out += ": ";
     out += value;
     out += "\r\n";
   }
-  out += "Content-Length: ";
-  end = std::to_chars(number.data(), number.data() + number.size(), reply.body.size()).ptr;
-  out.append(number.data(), end);
-  out += "\r\n";
+  if (!no_content) {
+    out += "Content-Length: ";
+    end = std::to_chars(number.data(), number.data() + number.size(), reply.body.size()).ptr;
+    out.append(number.data(), end);
+    out += "\r\n";
+  }
   if (framing.version == 10 && framing.keep_alive) out += "Connection: keep-alive\r\n";
   if (framing.version != 10 && !framing.keep_alive) out += "Connection: close\r\n";
   out += "\r\n";
-  if (!framing.head) out += reply.body;
+  if (!framing.head && !no_content) out += reply.body;
   return out;
 }
 

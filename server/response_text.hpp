@@ -14,7 +14,8 @@ struct ResponseFraming {
   bool head = false;      // HEAD: the GET's headers (Content-Length included), no body
 };
 
-// Adds Server, Content-Type, Cache-Control: no-store and Content-Length; Connection as HTTP/1.0
+// Adds Server, Content-Type, Cache-Control (reply.cache_control) and Content-Length (neither type nor
+// length nor body for 204 and 304); Connection as HTTP/1.0
 // and 1.1 need it (close on 1.1 when not kept alive, keep-alive on 1.0 when kept alive).
 std::string response_text(const Reply& reply, const ResponseFraming& framing);
 

@@ -7,6 +7,7 @@
 #include "common/db/connection.hpp"
 #include "server/handlers.hpp"
 #include "server/queries.hpp"
+#include "server/static_assets.hpp"
 
 namespace ge::server {
 namespace {
@@ -23,6 +24,8 @@ constexpr std::array kRoutes{
     Route{"/v1/loads/latest", true, &handle_loads_latest},
     Route{"/metrics", false, &handle_metrics},
     Route{"/openapi.json", false, &handle_openapi},
+    Route{"/", false, &handle_dashboard},
+    Route{"/assets/{name}", false, &handle_asset},
 };
 
 bool is_capture(std::string_view segment) {
@@ -66,6 +69,7 @@ std::span<const Route> routes() { return kRoutes; }
 std::vector<std::string_view> pattern_segments(std::string_view pattern) {
   std::vector<std::string_view> out;
   if (pattern.starts_with('/')) pattern.remove_prefix(1);
+  if (pattern.empty()) return out;  // "/": no segments, as Boost.URL parses the target "/"
   while (true) {
     const auto slash = pattern.find('/');
     out.push_back(pattern.substr(0, slash));

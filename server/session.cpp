@@ -15,6 +15,7 @@
 #include <iostream>
 
 #include "server/async_query.hpp"
+#include "server/browser_http.hpp"
 #include "server/response_text.hpp"
 
 namespace ge::server {
@@ -143,19 +144,27 @@ void Session::reject(http::status status, ErrorCode code, std::string_view messa
   auto slot = std::make_shared<Slot>();
   slot->close = true;
   queue_.push_back(slot);
-  const RequestInfo info{http::verb::unknown, "-", "-", 11, Clock::now()};
+  const RequestInfo info{http::verb::unknown, "-", "-", 11, Clock::now(), {}};
   complete(slot, info, kUnmatchedRoute, error_reply(status, code, message));
 }
 
 void Session::handle(http::request<http::string_body>&& request) {
   RequestInfo info{request.method(), std::string(request.method_string()), std::string(request.target()),
-                   request.version(), Clock::now()};
+                   request.version(), Clock::now(), browser_headers(request.base())};
   auto slot = std::make_shared<Slot>();
   slot->close = !request.keep_alive() || state_.stopping.load();
   if (slot->close) closing_ = true;
   queue_.push_back(slot);
 
   Resolution resolution = resolve(info.method, info.target);
+  if (info.method == http::verb::options) {  // CORS preflight, or a plain OPTIONS (cors.hpp)
+    Reply reply = resolution.route_label == kUnmatchedRoute
+                      ? std::get<Reply>(std::move(resolution.outcome))
+                      : options_reply(state_.config.browser.cors, info.browser.origin,
+                                      info.browser.access_control_request_headers);
+    complete(slot, info, resolution.route_label, std::move(reply));
+    return;
+  }
   if (auto* reply = std::get_if<Reply>(&resolution.outcome)) {
     complete(slot, info, resolution.route_label, std::move(*reply));
     return;
@@ -321,6 +330,7 @@ void Session::run_on_workers(const std::shared_ptr<Slot>& slot, RequestInfo info
 
 void Session::complete(const std::shared_ptr<Slot>& slot, const RequestInfo& info, std::string_view route,
                        Reply reply) {
+  finish_for_browsers(reply, route, info.browser, state_.config.browser);
   const std::size_t body_bytes = reply.body.size();
   std::string response =
       response_text(reply, ResponseFraming{info.version, !slot->close, info.method == http::verb::head});

@@ -55,6 +55,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string target;
     unsigned version;
     Clock::time_point start;
+    BrowserHeaders browser;  // what the answer's ETag/304, gzip and CORS depend on
   };
 
   void do_read();

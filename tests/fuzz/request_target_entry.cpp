@@ -102,6 +102,8 @@ std::optional<BadRequest> validate(const Route& route, const ResolvedRequest& re
     check_day(query.to, param(t, "to"));
     check(query.from <= query.to && query.to - query.from < kMaxDailyRangeDays, "from ≤ to, at most 366 days");
     check_country(query.country, param(t, "country"));
+  } else if (pattern == "/" || pattern == "/assets/{name}") {
+    return std::nullopt;  // the dashboard's view parameters are the page's own; assets ignore any
   } else {
     return check_no_params(t.params);
   }
@@ -196,6 +198,14 @@ void request_target(std::string_view bytes) {
   }
   if (request.route->pattern == "/metrics") {
     check(reply.status == http::status::ok, "/metrics without parameters answers");
+    return;
+  }
+  if (request.route->pattern == "/") {
+    check(reply.status == http::status::ok && reply.content_type.starts_with("text/html"), "/ is the dashboard page");
+    return;
+  }
+  if (request.route->pattern == "/assets/{name}" && reply.status == http::status::ok) {
+    check(reply.cache_control.find("immutable") != std::string::npos, "an asset found is immutable");
     return;
   }
   const auto body = reply_body(reply);

@@ -61,6 +61,6 @@ TEST_CASE("HEAD keeps the GET's Content-Length and sends no body", "[response]")
   CHECK(text.ends_with("\r\n\r\n"));
   const auto response = parse(text, true);
   CHECK(response[http::field::content_length] == std::to_string(reply.body.size()));
-  CHECK(response[http::field::allow] == "GET, HEAD");
+  CHECK(response[http::field::allow] == "GET, HEAD, OPTIONS");
   CHECK(response.body().empty());
 }

@@ -59,7 +59,7 @@ TEST_CASE("every route resolves, with its captures", "[router]") {
 
 TEST_CASE("unknown routes are 404, other methods 405 with Allow", "[router]") {
   Fixture f;
-  for (const char* target : {"/", "/v1", "/v1/users/x", "/v1/users/x/stats/", "/healthz/", "//healthz", "/HEALTHZ",
+  for (const char* target : {"/v1", "/assets", "/assets/", "/assets/a/b", "/v1/users/x", "/v1/users/x/stats/", "/healthz/", "//healthz", "/HEALTHZ",
                              "/v1/game/stats/extra", "/queryuserdata"}) {
     INFO(target);
     const Reply reply = f.get(target);
@@ -70,7 +70,7 @@ TEST_CASE("unknown routes are 404, other methods 405 with Allow", "[router]") {
                             http::verb::patch}) {
     const Reply reply = f.get("/v1/game/stats", method);
     CHECK(reply.status == http::status::method_not_allowed);
-    CHECK(header(reply, "Allow") == "GET, HEAD");
+    CHECK(header(reply, "Allow") == "GET, HEAD, OPTIONS");
   }
 }
 
@@ -171,4 +171,23 @@ TEST_CASE("operations endpoints without a database", "[router]") {
   CHECK(reply.content_type.starts_with("text/plain"));
   CHECK(reply.body.find("evserve_http_requests_total{route=\"/healthz\",status=\"200\"} 1") != std::string::npos);
   CHECK(reply.body.find("evserve_db_pool_size 2") != std::string::npos);
+}
+
+TEST_CASE("the dashboard and its assets need no database", "[router]") {
+  Fixture f;
+  Reply page = f.get("/?from=2010-05-08&to=2010-05-22&country=DE");  // the page's own view parameters
+  CHECK(page.status == http::status::ok);
+  CHECK(page.content_type.starts_with("text/html"));
+  CHECK(page.cache_control == "no-cache");
+  CHECK(header(page, "ETag").value_or("").starts_with("W/\""));
+  const auto at = page.body.find("/assets/app.", page.body.find("src=\"/assets/app."));
+  REQUIRE(at != std::string::npos);
+  const std::string asset = page.body.substr(at, page.body.find('"', at) - at);
+  Reply script = f.get(asset);
+  CHECK(script.status == http::status::ok);
+  CHECK(script.content_type.starts_with("text/javascript"));
+  CHECK(script.cache_control == "public, max-age=31536000, immutable");
+  CHECK_FALSE(script.precompressed_gzip.empty());
+  CHECK(f.get("/assets/app.000000000000.js").status == http::status::not_found);
+  CHECK(f.get("/assets/index.html").status == http::status::not_found);
 }

@@ -370,7 +370,7 @@ void protocol_checks(Client& client) {
               "HEAD Content-Length equals the GET body's");
 
   a = client.request(http::verb::post, "/v1/game/stats");
-  expect_true(a.status == 405 && a.headers[http::field::allow] == "GET, HEAD", "POST → 405 with Allow");
+  expect_true(a.status == 405 && a.headers[http::field::allow] == "GET, HEAD, OPTIONS", "POST → 405 with Allow");
   a = client.request(http::verb::get, "/v1/nothing");
   expect_true(a.status == 404 && json_field(a, "error") == "not_found", "unknown route → 404");
   a = client.request(http::verb::get, "/v1/users/d82c07cd-629f-4c20-ae3e-0a5d6baa9455/stats");

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The dashboard's browser test (dashboard_test.mjs): a private PostgreSQL cluster (this test stops
+# it to see the 503 message, so not the shared test cluster), the fixture loaded by evload, evserve
+# on it, and headless Chromium driven by puppeteer-core from npm (pinned by package-lock.json,
+# installed with `npm ci --ignore-scripts` into the build directory; it never downloads a browser).
+#
+#   run.sh --evserve BIN --evload BIN --pgcluster SCRIPT --cluster-dir DIR --port PORT --fixture DIR
+#          --node-dir DIR --screenshots DIR
+set -euo pipefail
+evserve= evload= pgcluster= cluster= pg_port= fixture= node_dir= screenshots=
+while (($#)); do
+  case $1 in
+    --evserve) evserve=$2 ;; --evload) evload=$2 ;; --pgcluster) pgcluster=$2 ;; --cluster-dir) cluster=$2 ;;
+    --port) pg_port=$2 ;; --fixture) fixture=$2 ;; --node-dir) node_dir=$2 ;; --screenshots) screenshots=$2 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../server/e2e/lib.sh
+. "$here/../server/e2e/lib.sh"
+for tool in node npm; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing (make deps installs nodejs and npm)" >&2; exit 1; }
+done
+chromium=${CHROMIUM:-/usr/bin/chromium}
+[[ -x $chromium ]] || { echo "run.sh: $chromium is missing (make deps installs chromium)" >&2; exit 1; }
+
+# puppeteer-core, as the lockfile pins it; again only when the lockfile changed.
+mkdir -p "$node_dir"
+cp "$here/package.json" "$here/package-lock.json" "$here/dashboard_test.mjs" "$node_dir/"
+stamp=$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)
+if [[ ! -d $node_dir/node_modules || $(cat "$node_dir/.lock-stamp" 2>/dev/null) != "$stamp" ]]; then
+  (cd "$node_dir" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error)
+  echo "$stamp" >"$node_dir/.lock-stamp"
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/browser-test.XXXXXX")
+server_pid=
+"$pgcluster" destroy "$cluster" >/dev/null 2>&1 || true
+cleanup() {
+  [[ -n $server_pid ]] && { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+  "$pgcluster" destroy "$cluster" >/dev/null 2>&1 || true
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+
+# The port may be taken by a neighbour's cluster on a shared machine: try the next ones.
+started=
+for try_port in $(seq "$pg_port" $((pg_port + 4))); do
+  if "$pgcluster" start "$cluster" "$try_port" --throwaway >/dev/null 2>"$work/pgcluster.err"; then
+    started=$try_port
+    break
+  fi
+  "$pgcluster" destroy "$cluster" >/dev/null 2>&1 || true
+done
+[[ -n $started ]] || { cat "$work/pgcluster.err" >&2; echo "run.sh: no free port in $pg_port.." >&2; exit 1; }
+db_url=$("$pgcluster" createdb "$cluster" gameevents)
+"$evload" load --events "$fixture/events.jsonl" --rates "$fixture/exchange_rates.jsonl" --db "$(e2e_role_url "$db_url" ev_loader)" -q
+e2e_start_evserve "$work" "$evserve" "$(e2e_role_url "$db_url" ev_reader)" --threads 1 --pool-size 4 --pool-timeout-ms 2000
+
+# The output is also kept beside the screenshots (browser-test.log), for .ci/run to show.
+mkdir -p "$screenshots"
+set -o pipefail
+CHROMIUM=$chromium node "$node_dir/dashboard_test.mjs" --url "http://127.0.0.1:$port" --fixture "$fixture" \
+  --screenshots "$screenshots" --stop-db "'$pgcluster' stop '$cluster' >/dev/null" 2>&1 | tee "$screenshots/browser-test.log"

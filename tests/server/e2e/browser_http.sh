@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# What browsers expect (browser_http.py): CORS, ETag/304, gzip and the dashboard, over raw HTTP,
+# with evserve on a fixture loaded by evload; three evserves for the three --cors-origin modes.
+#
+#   browser_http.sh --evserve BIN --evload BIN --pgcluster SCRIPT --cluster-dir DIR --fixtures DIR --db-name NAME
+set -euo pipefail
+evserve= evload= pgcluster= cluster_dir= fixtures= db_name=
+while (($#)); do
+  case $1 in
+    --evserve) evserve=$2 ;; --evload) evload=$2 ;; --pgcluster) pgcluster=$2 ;; --cluster-dir) cluster_dir=$2 ;;
+    --fixtures) fixtures=$2 ;; --db-name) db_name=$2 ;;
+    *) echo "browser_http.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+work=$(mktemp -d "${TMPDIR:-/tmp}/browser-http.XXXXXX")
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+
+db_url=$(e2e_fresh_database "$pgcluster" "$cluster_dir" "$db_name")
+loader_url=$(e2e_role_url "$db_url" ev_loader)
+reader_url=$(e2e_role_url "$db_url" ev_reader)
+load() { "$evload" load --events "$fixtures/$1/events.jsonl" --rates "$fixtures/$1/exchange_rates.jsonl" --db "$loader_url" -q; }
+load small >/dev/null
+
+mkdir -p "$work/any" "$work/list" "$work/off"
+e2e_start_evserve "$work/any" "$evserve" "$reader_url" --threads 1 --pool-size 2
+pids+=("$server_pid"); port_any=$port
+e2e_start_evserve "$work/list" "$evserve" "$reader_url" --threads 1 --pool-size 2 --cors-origin "https://a.example, https://b.example"
+pids+=("$server_pid"); port_list=$port
+e2e_start_evserve "$work/off" "$evserve" "$reader_url" --threads 1 --pool-size 2 --cors-origin off
+pids+=("$server_pid"); port_off=$port
+
+if "$evserve" --db "$reader_url" --port 0 --cors-origin "not-an-origin" >/dev/null 2>"$work/bad.err"; then
+  echo "FAIL: --cors-origin not-an-origin was accepted" >&2; exit 1
+fi
+grep -q "not an origin" "$work/bad.err" || { cat "$work/bad.err" >&2; echo "FAIL: no clear --cors-origin error" >&2; exit 1; }
+
+load_command() {
+  printf "'%s' load --events '%s' --rates '%s' --db '%s' -q >/dev/null" "$evload" "$fixtures/$1/events.jsonl" \
+    "$fixtures/$1/exchange_rates.jsonl" "$loader_url"
+}
+python3 "$here/browser_http.py" --port "$port_any" --port-list "$port_list" --port-off "$port_off" \
+  --reload-same "$(load_command small)" --reload-other "$(load_command tiny)"
