@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/version.hpp"
 #include "etl/load_command.hpp"
 
 namespace {
@@ -61,7 +62,7 @@ void add_common_options(CLI::App& command, ge::LoadOptions& options, std::string
 int main(int argc, char** argv) {
   CLI::App app{"evload — load game events (JSON lines) into PostgreSQL, cleaned per SPEC.md, atomically"};
   app.footer(kFooter);
-  app.set_version_flag("--version", std::string("evload ") + GE_VERSION);
+  app.set_version_flag("--version", "evload " + std::string(ge::kVersion));
   app.require_subcommand(1);
 
   ge::LoadOptions options;

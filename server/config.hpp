@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "server/auth.hpp"
 #include "server/pool.hpp"
 
 namespace ge::server {
@@ -26,6 +27,7 @@ struct ServerConfig {
   // main.cpp defaults it to what the descriptor limit allows (descriptor_budget.hpp).
   std::size_t max_connections = 10000;
   std::chrono::milliseconds shutdown_grace{10000};
+  BearerAuth auth;  // no tokens: every route open (auth.hpp)
 };
 
 }  // namespace ge::server

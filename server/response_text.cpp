@@ -2,6 +2,8 @@
 
 #include <array>
 #include <charconv>
+#include "common/version.hpp"
+
 #include <ostream>  // Boost's string_view, behind obsolete_reason, needs it complete
 
 namespace ge::server {
@@ -16,7 +18,9 @@ std::string response_text(const Reply& reply, const ResponseFraming& framing) {
   out.append(number.data(), end);
   out += ' ';
   out.append(reason.data(), reason.size());
-  out += "\r\nServer: evserve\r\nContent-Type: ";
+  out += "\r\nServer: evserve/";
+  out += kVersion;
+  out += "\r\nContent-Type: ";
   out += reply.content_type;
   out += "\r\nCache-Control: no-store\r\n";
   for (const auto& [name, value] : reply.headers) {
