@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/sql_files.hpp"
+#include "common/version.hpp"
 #include "etl/table_output.hpp"
 
 namespace ge {
@@ -78,7 +79,7 @@ std::int64_t Generation::begin(const RunInfo& info) {
   auto inserted = conn_.exec_params(
       "INSERT INTO evmeta.load_runs (status, events_path, events_bytes, rates_path, generation_schema, evload_version) "
       "VALUES ('running', $1, $2, $3, '', $4) RETURNING run_id",
-      {info.events_path, std::to_string(info.events_bytes), info.rates_path, std::string(GE_VERSION)});
+      {info.events_path, std::to_string(info.events_bytes), info.rates_path, std::string(kVersion)});
   run_id_ = std::stoll(std::string(inserted.value(0, 0)));
   schema_ = kGenerationPrefix + std::to_string(run_id_);
   conn_.exec_params("UPDATE evmeta.load_runs SET generation_schema = $1 WHERE run_id = $2",

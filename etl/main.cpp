@@ -14,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/version.hpp"
 #include "etl/input_files.hpp"
 #include "etl/load_command.hpp"
 
@@ -80,7 +81,7 @@ void add_common_options(CLI::App& command, ge::LoadOptions& options, std::vector
 int main(int argc, char** argv) {
   CLI::App app{"evload — load game events (JSON lines) into PostgreSQL, cleaned per docs/data-contract.md, atomically"};
   app.footer(kFooter);
-  app.set_version_flag("--version", std::string("evload ") + GE_VERSION);
+  app.set_version_flag("--version", "evload " + std::string(ge::kVersion));
   app.require_subcommand(1);
 
   ge::LoadOptions options;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "server/auth.hpp"
 #include "server/browser_http.hpp"
 #include "server/pool.hpp"
 
@@ -27,6 +28,7 @@ struct ServerConfig {
   // main.cpp defaults it to what the descriptor limit allows (descriptor_budget.hpp).
   std::size_t max_connections = 10000;
   std::chrono::milliseconds shutdown_grace{10000};
+  BearerAuth auth;  // no tokens: every route open (auth.hpp)
   BrowserHttpOptions browser;  // CORS and gzip (browser_http.hpp)
 };
 

@@ -10,6 +10,7 @@ namespace ge::server {
 enum class ErrorCode {
   bad_request,         // 400: a bad parameter, or a malformed HTTP message
   not_found,           // 404
+  unauthorized,        // 401: a guarded route without a valid bearer token (--auth-token-file)
   method_not_allowed,  // 405
   uri_too_long,        // 414
   header_too_large,    // 431: request line and headers past --header-limit
@@ -22,7 +23,7 @@ enum class ErrorCode {
 };
 
 inline constexpr std::array kAllErrorCodes{
-    ErrorCode::bad_request,    ErrorCode::not_found,      ErrorCode::method_not_allowed, ErrorCode::uri_too_long,
+    ErrorCode::bad_request,    ErrorCode::not_found,      ErrorCode::unauthorized, ErrorCode::method_not_allowed, ErrorCode::uri_too_long,
     ErrorCode::header_too_large, ErrorCode::body_too_large, ErrorCode::no_data,          ErrorCode::db_unavailable,
     ErrorCode::db_timeout,     ErrorCode::pool_exhausted, ErrorCode::internal_error,
 };
@@ -34,6 +35,7 @@ constexpr std::string_view error_code_name(ErrorCode code) noexcept {
   switch (code) {
     case ErrorCode::bad_request: return "bad_request";
     case ErrorCode::not_found: return "not_found";
+    case ErrorCode::unauthorized: return "unauthorized";
     case ErrorCode::method_not_allowed: return "method_not_allowed";
     case ErrorCode::uri_too_long: return "uri_too_long";
     case ErrorCode::header_too_large: return "header_too_large";

@@ -5,8 +5,11 @@
 
 #include "common/db/connection.hpp"
 #include "server/error_code.hpp"
+#include "server/db_failure.hpp"
 #include "server/handlers.hpp"
+#include "server/log.hpp"
 #include "common/json_text.hpp"
+#include "common/version.hpp"
 #include "server/json_views.hpp"
 #include "server/metrics.hpp"
 #include "server/openapi.hpp"
@@ -36,7 +39,7 @@ Reply not_ready(ErrorCode reason, std::string_view message, int retry_after) {
 
 Reply handle_healthz(const RouteContext& ctx) {
   if (auto reply = with_no_params(ctx); is_error(reply)) return reply;
-  return json_reply(R"({"status":"ok"})");
+  return json_reply(R"({"status":"ok","version":")" + std::string(kVersion) + R"("})");
 }
 
 Reply handle_readyz(const RouteContext& ctx) {
@@ -50,8 +53,10 @@ Reply handle_readyz(const RouteContext& ctx) {
     if (is_missing_relation(error.sqlstate())) {
       return not_ready(ErrorCode::no_data, "no load has completed yet (ev_live.dataset is missing)", kRetryAfterNoData);
     }
-    std::cerr << "evserve: readiness: " << error.what() << '\n';
-    return not_ready(ErrorCode::db_unavailable, "the database is not reachable", kRetryAfterDbDown);
+    // The cause, named: an operator reading /readyz sees why (a refused login, a host down).
+    const std::string cause = describe_db_failure(error.what());
+    log_line("readiness: " + cause);
+    return not_ready(ErrorCode::db_unavailable, "the database is not reachable: " + cause, kRetryAfterDbDown);
   }
   if (!dataset) return not_ready(ErrorCode::no_data, "ev_live.dataset is empty", kRetryAfterNoData);
   boost::json::object body;
@@ -64,7 +69,7 @@ Reply handle_loads_latest(const RouteContext& ctx) {
   if (auto reply = with_no_params(ctx); is_error(reply)) return reply;
   const auto run = ctx.services.pool.run(ctx.deadline, [](PooledConnection& conn) { return query_latest_load(conn); });
   if (!run) return not_found("no load has run yet");
-  return json_reply(to_json_text(to_json(*run)));
+  return json_reply(to_json_text(*run));
 }
 
 Reply handle_metrics(const RouteContext& ctx) {

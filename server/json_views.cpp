@@ -41,6 +41,11 @@ void member(std::string& out, std::string_view quoted_key, const std::optional<s
   if (value) append_json_integer(out, *value); else out += "null";
 }
 
+void member(std::string& out, std::string_view quoted_key, const DecimalText& value) {
+  key(out, quoted_key);
+  out += value.text();
+}
+
 void member(std::string& out, std::string_view quoted_key, double value) {
   key(out, quoted_key);
   append_json_number(out, value);
@@ -173,6 +178,22 @@ boost::json::object to_json(const LoadRun& run) {
     out["report"] = nullptr;
   }
   out["error"] = optional_value(run.error);
+  return out;
+}
+
+std::string to_json_text(const LoadRun& run) {
+  boost::json::object fields = to_json(run);
+  if (!run.report_json || !fields.at("report").is_object()) return to_json_text(fields);
+  const boost::json::value error = fields.at("error");
+  fields.erase("report");
+  fields.erase("error");
+  std::string out = to_json_text(fields);
+  out.pop_back();  // the closing brace
+  out += R"(,"report":)";
+  out += *run.report_json;  // valid JSON: it parsed above
+  out += R"(,"error":)";
+  append_json_text(out, error);
+  out += '}';
   return out;
 }
 

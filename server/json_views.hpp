@@ -22,5 +22,8 @@ std::string to_json_text(const std::vector<RetentionRow>& rows);      // SPEC §
 boost::json::object to_json(const DatasetInfo& info);
 // The report is embedded as JSON when it parses, else as a string.
 boost::json::object to_json(const LoadRun& run);
+// The same as text, the report embedded as PostgreSQL wrote it: its money keeps every digit
+// (parsed into Boost.JSON, 9989999999999999990.01 would become a double, 9.99e18).
+std::string to_json_text(const LoadRun& run);
 
 }  // namespace ge::server

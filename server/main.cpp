@@ -8,6 +8,11 @@
 #include <thread>
 
 #include "common/db/connection.hpp"
+#include "common/db/conninfo.hpp"
+#include "common/version.hpp"
+#include "server/db_failure.hpp"
+#include "server/listen_address.hpp"
+#include "server/log.hpp"
 #include "server/cors.hpp"
 #include "server/descriptor_budget.hpp"
 #include "server/queries.hpp"
@@ -15,8 +20,16 @@
 
 namespace {
 
-// A best-effort look at the database at startup: a log line, never fatal (the pool reconnects).
-void report_database(ge::server::Pool& pool) {
+// Exit codes (docs/operations.md): 0 stopped cleanly, 1 cannot start (the port, the address),
+// 2 usage error (a bad option, a malformed connection string), 3 PostgreSQL refuses the login.
+constexpr int kExitStartup = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitLoginRefused = 3;
+
+// A look at the database at startup: a refused login will not heal, so it ends evserve (exit 3)
+// with the cause; anything else is a log line, never fatal (the pool reconnects). Returns false
+// for a refused login.
+bool report_database(ge::server::Pool& pool) {
   try {
     auto lease = pool.acquire();
     try {
@@ -32,8 +45,18 @@ void report_database(ge::server::Pool& pool) {
       std::cerr << "evserve: database reachable; no data loaded yet (stats answer 503 no_data until evload runs)\n";
     }
   } catch (const std::exception& error) {
-    std::cerr << "evserve: warning: database not usable yet: " << error.what() << '\n';
+    const std::string cause = ge::server::describe_db_failure(error.what());
+    // Only a failure to connect (08000 from db::Connection) can be a refused login.
+    const auto* db_error = dynamic_cast<const ge::db::Error*>(&error);
+    if (db_error != nullptr && db_error->sqlstate() == "08000" &&
+        ge::server::classify_connect_failure(error.what()) == ge::server::DbFailure::login) {
+      std::cerr << "evserve: PostgreSQL refuses the login, which retrying will not mend: " << cause
+                << " (check the user, password and database in --db / DATABASE_URL)\n";
+      return false;
+    }
+    std::cerr << "evserve: warning: database not usable yet (answering 503 until it is): " << cause << '\n';
   }
+  return true;
 }
 
 }  // namespace
@@ -64,7 +87,7 @@ Examples:
   app.add_option("--db", config.pool.conninfo, "PostgreSQL connection string or URI (empty: libpq's PG* defaults)")
       ->envname("DATABASE_URL");
   app.add_option("--port", port, "TCP port; 0 picks a free one")->envname("EVSERVE_PORT")->check(CLI::Range(0, 65535));
-  app.add_option("--listen", config.listen, "address to listen on")->envname("EVSERVE_LISTEN");
+  app.add_option("--listen", config.listen, "address or host name to listen on (localhost: loopback)")->envname("EVSERVE_LISTEN");
   app.add_option("--threads", config.threads,
                  "I/O threads (default: hardware concurrency; on a machine shared with PostgreSQL, about half "
                  "the cores do better)")
@@ -100,6 +123,17 @@ Examples:
                  "0: off, every query leases a connection)")
       ->envname("EVSERVE_QUERY_PIPELINE_DEPTH")
       ->check(CLI::Range(std::size_t{0}, std::size_t{65536}));
+  std::string auth_token_file;
+  std::string auth_scope = "users";
+  app.add_option("--auth-token-file", auth_token_file,
+                 "file of bearer tokens, one per line: requests to guarded routes need "
+                 "'Authorization: Bearer <token>' (default: no file, every route open)")
+      ->envname("EVSERVE_AUTH_TOKEN_FILE");
+  app.add_option("--auth-scope", auth_scope,
+                 "what the tokens guard: users (the user-level routes, which carry player names) or all "
+                 "(every route but /healthz, /readyz and the dashboard's assets)")
+      ->envname("EVSERVE_AUTH_SCOPE")
+      ->check(CLI::IsMember({"users", "all"}));
   app.add_flag("--access-log", config.access_log, "write one line per request to stdout")
       ->envname("EVSERVE_ACCESS_LOG");
   std::string cors_origin = "*";
@@ -118,7 +152,27 @@ Examples:
   app.add_option("--gzip-min-bytes", config.browser.gzip_min_bytes,
                  "answers of at least this many bytes are gzipped for clients that accept it")
       ->envname("EVSERVE_GZIP_MIN_BYTES");
-  CLI11_PARSE(app, argc, argv);
+  app.set_version_flag("--version", "evserve " + std::string(ge::kVersion));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // CLI11's own codes (105, 109, …) are not evserve's: every usage error is 2, as for evload.
+    const int code = app.exit(error);
+    return code == 0 ? 0 : kExitUsage;
+  }
+  if (const auto problem = ge::db::conninfo_syntax_error(config.pool.conninfo)) {
+    std::cerr << "evserve: --db (or DATABASE_URL) is not a valid connection string: " << *problem << '\n';
+    return kExitUsage;
+  }
+  ge::server::set_log_secrets(config.pool.conninfo);
+  if (!auth_token_file.empty()) {
+    try {
+      config.auth = ge::server::BearerAuth::from_file(auth_token_file, *ge::server::parse_auth_scope(auth_scope));
+    } catch (const ge::server::StartupError& error) {
+      std::cerr << "evserve: " << error.what() << '\n';
+      return kExitUsage;
+    }
+  }
   config.browser.cors = ge::server::parse_cors_origin(cors_origin);
 
   config.port = static_cast<std::uint16_t>(port);
@@ -148,13 +202,16 @@ Examples:
               << std::endl;
     {
       ge::server::Pool probe(config.pool);
-      report_database(probe);
+      if (!report_database(probe)) return kExitLoginRefused;
     }
     server.run();
     std::cerr << "evserve: stopped\n";
     return 0;
-  } catch (const std::exception& error) {
+  } catch (const ge::server::StartupError& error) {
     std::cerr << "evserve: " << error.what() << '\n';
-    return 1;
+    return kExitStartup;
+  } catch (const std::exception& error) {
+    std::cerr << "evserve: cannot start: " << ge::server::redact(error.what()) << '\n';
+    return kExitStartup;
   }
 }

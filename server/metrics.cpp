@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/version.hpp"
+
 namespace ge::server {
 namespace {
 
@@ -122,6 +124,8 @@ std::string Metrics::render(const PoolStats& pool) const {
   sample(out, "evserve_db_connect_failures_total", pool.connect_failures);
   header(out, "evserve_db_connection_resets_total", "counter", "Broken connections reset with PQreset.");
   sample(out, "evserve_db_connection_resets_total", pool.resets);
+  header(out, "evserve_build_info", "gauge", "Always 1; the version label is the build's (evserve --version).");
+  out.append("evserve_build_info{version=\"").append(label_value(kVersion)).append("\"} 1\n");
   return out;
 }
 

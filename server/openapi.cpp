@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/json_text.hpp"
+#include "common/version.hpp"
 
 namespace ge::server {
 namespace {
@@ -13,7 +14,7 @@ constexpr std::string_view kDocument = R"json({
   "openapi": "3.0.3",
   "info": {
     "title": "evserve: game events analytics",
-    "version": "1.0.0",
+    "version": "set from common/version.hpp",
     "description": "Read-only statistics over the events loaded by evload (docs/data-contract.md §4, §5, §6, §7). Every endpoint answers GET and HEAD; other methods get 405 with Allow. Unknown or repeated query parameters are 400. Before any route, a request whose line and headers pass the header limit gets 431 (error header_too_large), one with a body past the body limit 413 (body_too_large), and a malformed HTTP message 400 (bad_request); the connection is then closed."
   },
   "paths": {
@@ -28,6 +29,7 @@ constexpr std::string_view kDocument = R"json({
         "responses": {
           "200": {"description": "The user's figures", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserStats"}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
           "404": {"$ref": "#/components/responses/NotFound"},
           "503": {"$ref": "#/components/responses/Unavailable"}
         }
@@ -44,6 +46,7 @@ constexpr std::string_view kDocument = R"json({
         "responses": {
           "200": {"description": "The user's figures", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserStats"}}}},
           "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
           "404": {"$ref": "#/components/responses/NotFound"},
           "503": {"$ref": "#/components/responses/Unavailable"}
         }
@@ -186,7 +189,11 @@ constexpr std::string_view kDocument = R"json({
       }
     }
   },
+  "security": [{}, {"bearer": []}],
   "components": {
+    "securitySchemes": {
+      "bearer": {"type": "http", "scheme": "bearer", "description": "Only when evserve runs with --auth-token-file: one of the file's tokens"}
+    },
     "parameters": {
       "UserIdPath": {"name": "user_id", "in": "path", "required": true, "description": "A UUID (8-4-4-4-12 hex digits, any letter case)", "schema": {"type": "string", "format": "uuid"}},
       "UserIdQuery": {"name": "user_id", "in": "query", "required": true, "description": "A UUID (8-4-4-4-12 hex digits, any letter case)", "schema": {"type": "string", "format": "uuid"}},
@@ -211,6 +218,7 @@ constexpr std::string_view kDocument = R"json({
         ]}}, "text/csv": {"schema": {"type": "string"}}}
       },
       "BadRequest": {"description": "A malformed, unknown or repeated parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Unauthorized": {"description": "Started with --auth-token-file: a guarded route (the user-level ones, or with --auth-scope all every route but /healthz and /readyz) without a valid bearer token", "headers": {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer realm=\"evserve\"[, error=\"invalid_token\"]"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "NotFound": {"description": "Unknown user (or route)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Unavailable": {"description": "Database down, pool exhausted, or no data loaded yet (error no_data)", "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     },
@@ -219,7 +227,7 @@ constexpr std::string_view kDocument = R"json({
         "type": "object",
         "required": ["error", "message"],
         "properties": {
-          "error": {"type": "string", "enum": ["bad_request", "not_found", "method_not_allowed", "uri_too_long", "header_too_large", "body_too_large", "no_data", "db_unavailable", "db_timeout", "pool_exhausted", "internal_error"]},
+          "error": {"type": "string", "enum": ["bad_request", "not_found", "unauthorized", "method_not_allowed", "uri_too_long", "header_too_large", "body_too_large", "no_data", "db_unavailable", "db_timeout", "pool_exhausted", "internal_error"]},
           "parameter": {"type": "string", "description": "The parameter at fault (400 only)"},
           "message": {"type": "string"}
         }
@@ -339,6 +347,7 @@ const Parsed& parsed() {
   static const Parsed instance = [] {
     Parsed p;
     p.document = boost::json::parse(kDocument);  // throws at first use if the literal is broken
+    p.document.at("info").as_object()["version"] = kVersion;  // the build's, as --version says
     p.text = to_json_text(p.document);
     return p;
   }();

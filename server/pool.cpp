@@ -37,7 +37,11 @@ db::Result PooledConnection::run(const Statement& statement, const SqlParams& pa
     try {
       conn_.prepare(name, std::string(statement.sql), statement.parameters);
     } catch (const db::Error& error) {
-      rethrow(error);
+      // 42P05: the server has it although no PREPARE of ours was seen to succeed: an earlier one
+      // was cut short by an error after PostgreSQL had stored the statement (statement_timeout
+      // firing between Parse and Sync reports 57014 for a PREPARE that took effect). The name
+      // stands for one SQL text, so the server's copy is the one wanted.
+      if (error.sqlstate() != kDuplicatePreparedStatement) rethrow(error);
     }
     prepared_.insert(statement.name);
   }

@@ -41,6 +41,9 @@ struct Call {
   SqlParams params;
 };
 
+// SQLSTATE of a PREPARE whose name the connection already holds.
+inline constexpr std::string_view kDuplicatePreparedStatement = "42P05";
+
 class PoolTimeout : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -162,6 +162,13 @@ double to_double(std::string_view text) {
   return value;
 }
 
+// Money as PostgreSQL's exact numeric text (a double would round an 18-digit amount).
+DecimalText to_decimal(std::string_view text) {
+  auto value = DecimalText::parse(text);
+  if (!value) throw db::Error("unexpected number from PostgreSQL: " + std::string(text));
+  return *value;
+}
+
 std::optional<std::string> opt_text(const db::Result& r, int row, int column) {
   if (r.is_null(row, column)) return std::nullopt;
   return std::string(r.value(row, column));
@@ -183,7 +190,7 @@ GameStats game_stats_at(const db::Result& r, int row, int first) {
   GameStats s;
   s.daily_active_users = to_int(r.value(row, first));
   s.logins = to_int(r.value(row, first + 1));
-  s.revenue_usd = to_double(r.value(row, first + 2));
+  s.revenue_usd = to_decimal(r.value(row, first + 2));
   s.paid_users = to_int(r.value(row, first + 3));
   s.avg_sessions_per_user = to_double(r.value(row, first + 4));
   s.avg_time_spent_seconds = to_double(r.value(row, first + 5));
@@ -228,7 +235,7 @@ std::optional<UserStats> user_stats_from(const db::Result& r) {
   s.time_spent_seconds = to_int(r.value(0, 8));
   s.days_since_last_login = opt_int(r, 0, 9);
   s.transactions = to_int(r.value(0, 10));
-  s.revenue_usd = to_double(r.value(0, 11));
+  s.revenue_usd = to_decimal(r.value(0, 11));
   return s;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/decimal_text.hpp"
 #include "common/utc_day.hpp"
 #include "server/pool.hpp"
 #include "server/request_params.hpp"
@@ -28,13 +29,13 @@ struct UserStats {
   std::int64_t sessions = 0;
   std::int64_t time_spent_seconds = 0;
   std::int64_t transactions = 0;
-  double revenue_usd = 0;
+  DecimalText revenue_usd;  // exact, at cent precision (never through a double)
 };
 
 struct GameStats {
   std::int64_t daily_active_users = 0;
   std::int64_t logins = 0;
-  double revenue_usd = 0;
+  DecimalText revenue_usd;
   std::int64_t paid_users = 0;
   double avg_sessions_per_user = 0;
   double avg_time_spent_seconds = 0;

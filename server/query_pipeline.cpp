@@ -289,6 +289,13 @@ void QueryPipeline::take(PGresult* result) {
       } catch (const db::Error& error) {
         entry.outcome.error = error;
       }
+      // The PREPARE found the statement there already (an earlier PREPARE that was reported as
+      // failed had taken effect, see PooledConnection::run): it is prepared, and the query, which
+      // the pipeline skipped, goes again (finish_front).
+      if (entry.prepare && !entry.got_rows && entry.outcome.error->sqlstate() == kDuplicatePreparedStatement) {
+        (*lease_)->mark_prepared(entry.call.statement->name);
+        entry.resend = true;
+      }
       return;
   }
 }
@@ -299,6 +306,12 @@ void QueryPipeline::finish_front() {
   metrics_.pipeline_queued(-1);
   const std::string_view name = entry.call.statement->name;
   if (entry.prepare) std::erase(preparing_, name);
+  if (entry.resend) {
+    pending_.push_back(Entry{std::move(entry.call), std::move(entry.done), false, {}, false});
+    metrics_.pipeline_queued(1);
+    schedule_flush();
+    return;
+  }
   if (quiescing_ && sent_.empty()) watchdog_.cancel();
   if (!entry.outcome.error && !entry.got_rows) entry.outcome.error = db::Error("PostgreSQL sent no result");
   // 26000: the statement vanished (DISCARD ALL by a pooler); prepared again on its next use.

@@ -82,6 +82,7 @@ class QueryPipeline : public std::enable_shared_from_this<QueryPipeline> {
     QueryOutcome outcome;
     bool got_rows = false;
     Clock::time_point sent_at{};
+    bool resend = false;  // its PREPARE met the statement already there: the query goes again
   };
 
   void connect();

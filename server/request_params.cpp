@@ -132,8 +132,13 @@ std::variant<Target, TargetProblem> parse_target(std::string_view target) {
   const auto parsed = boost::urls::parse_origin_form(target);
   if (!parsed) {
     auto parameter = malformed_param(target);
-    std::string message = parameter ? "malformed parameter '" + printable(*parameter) + "': " : "malformed request target: ";
-    return TargetProblem{TargetProblem::Kind::malformed, message + parsed.error().message(), std::move(parameter)};
+    // In words, not Boost.URL's ("mismatch", "leftover"): what is wrong and how to write it.
+    std::string message = parameter
+        ? "malformed parameter '" + printable(*parameter) +
+              "': a bad %-escape, or a space, control or non-ASCII byte (send those %-encoded)"
+        : "malformed request target: it must be a path starting with / and an optional ?query, with spaces, "
+          "control and non-ASCII bytes %-encoded";
+    return TargetProblem{TargetProblem::Kind::malformed, std::move(message), std::move(parameter)};
   }
   const boost::urls::url_view url = *parsed;
   Target out;

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <ostream>  // Boost's string_view, behind obsolete_reason, needs it complete
 
+#include "common/version.hpp"
+
 namespace ge::server {
 
 std::string response_text(const Reply& reply, const ResponseFraming& framing) {
@@ -16,7 +18,9 @@ std::string response_text(const Reply& reply, const ResponseFraming& framing) {
   out.append(number.data(), end);
   out += ' ';
   out.append(reason.data(), reason.size());
-  out += "\r\nServer: evserve\r\n";
+  out += "\r\nServer: evserve/";
+  out += kVersion;
+  out += "\r\n";
   // 204 and 304 carry no content: no Content-Type or Content-Length (a 304's would have to be the
   // full answer's, RFC 9110 §8.6), and nothing after the headers.
   const bool no_content = reply.status == http::status::no_content || reply.status == http::status::not_modified;

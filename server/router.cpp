@@ -5,7 +5,9 @@
 #include <iostream>
 
 #include "common/db/connection.hpp"
+#include "server/db_failure.hpp"
 #include "server/handlers.hpp"
+#include "server/log.hpp"
 #include "server/queries.hpp"
 #include "server/static_assets.hpp"
 
@@ -108,10 +110,10 @@ Reply db_error_reply(const db::Error& error, std::string_view route) {
     return service_unavailable(ErrorCode::db_timeout, "the database did not answer in time", kRetryAfterDbDown);
   }
   if (is_unavailable(error.sqlstate())) {
-    std::cerr << "evserve: database unavailable: " << error.what() << '\n';
+    log_line("database unavailable: " + describe_db_failure(error.what()));
     return service_unavailable(ErrorCode::db_unavailable, "the database is not reachable", kRetryAfterDbDown);
   }
-  std::cerr << "evserve: database error on " << route << ": " << error.what() << '\n';
+  log_line("database error on " + std::string(route) + ": " + describe_db_failure(error.what()));
   return error_reply(http::status::internal_server_error, ErrorCode::internal_error, "database error");
 }
 
@@ -127,7 +129,7 @@ Reply replying_to_errors(std::string_view route, F&& f) {
   } catch (const db::Error& error) {
     return db_error_reply(error, route);
   } catch (const std::exception& error) {
-    std::cerr << "evserve: error on " << route << ": " << error.what() << '\n';
+    log_line("error on " + std::string(route) + ": " + redact(error.what()));
     return error_reply(http::status::internal_server_error, ErrorCode::internal_error, "internal error");
   }
 }

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/listen_address.hpp"
 #include "server/listener.hpp"
 #include "server/openapi.hpp"
 #include "server/query_pipeline.hpp"
@@ -168,11 +169,19 @@ Server::Server(const ServerConfig& config) : impl_(std::make_unique<Impl>(config
 Server::~Server() = default;
 
 net::ip::tcp::endpoint Server::bind() {
-  const auto address = net::ip::make_address(impl_->state.config.listen);
-  impl_->listener =
-      std::make_shared<Listener>(impl_->ioc, impl_->session_contexts(),
-                                 net::ip::tcp::endpoint(address, impl_->state.config.port), impl_->state);
-  return impl_->listener->local_endpoint();
+  const auto& config = impl_->state.config;
+  std::string failure;
+  // A host name may stand for several addresses (localhost: 127.0.0.1 and ::1): the first that
+  // binds serves.
+  for (const auto& endpoint : listen_endpoints(config.listen, config.port)) {
+    try {
+      impl_->listener = std::make_shared<Listener>(impl_->ioc, impl_->session_contexts(), endpoint, impl_->state);
+      return impl_->listener->local_endpoint();
+    } catch (const boost::system::system_error& error) {
+      if (failure.empty()) failure = listen_failure(endpoint, error.code());
+    }
+  }
+  throw StartupError(failure);
 }
 
 void Server::stop() {

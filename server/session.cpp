@@ -16,6 +16,8 @@
 
 #include "server/async_query.hpp"
 #include "server/browser_http.hpp"
+#include "server/http_framing.hpp"
+#include "server/log.hpp"
 #include "server/response_text.hpp"
 
 namespace ge::server {
@@ -102,6 +104,64 @@ void Session::do_read() {
   stream_.expires_never();  // the stream's timer is for writes; reads use read_timer_
   reading_ = true;
   arm_read_timer();
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&Session::on_header, shared_from_this()));
+}
+
+void Session::on_header(beast::error_code ec, std::size_t bytes) {
+  if (ec || closed_) {
+    // Empty lines before the request line (RFC 9112 §2.2): Beast takes them for a bad method.
+    if (ec && !closed_ && !skipped_empty_lines_ && is_http_parse_error(ec) && skip_empty_lines(buffer_) > 0) {
+      skipped_empty_lines_ = true;
+      reading_ = false;
+      disarm_read_timer();
+      do_read();
+      return;
+    }
+    on_read(ec, bytes);
+    return;
+  }
+  skipped_empty_lines_ = false;
+  if (auto problem = framing_problem(parser_->get())) {
+    reading_ = false;
+    disarm_read_timer();
+    closing_ = true;
+    auto slot = std::make_shared<Slot>();
+    slot->close = true;
+    queue_.push_back(slot);
+    const RequestInfo info{parser_->get().method(), std::string(parser_->get().method_string()),
+                           std::string(parser_->get().target()), parser_->get().version(), Clock::now(),
+                           browser_headers(parser_->get().base())};
+    complete(slot, info, kUnmatchedRoute, std::move(*problem));
+    return;
+  }
+  // The client waits for a go-ahead before sending the body: give it, unless responses are
+  // still owed on this connection (the 100 would pass them; the client then sends the body
+  // after its own short wait).
+  if (!parser_->is_done() && expects_continue(parser_->get()) && queue_.empty() && !writing_) {
+    writing_ = true;
+    stream_.expires_after(state_.config.read_timeout);
+    net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                     [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+                       self->writing_ = false;
+                       if (write_ec) {
+                         self->do_close();
+                         return;
+                       }
+                       self->stream_.expires_never();  // the body's read has read_timer_'s deadline
+                       self->read_rest();
+                     });
+    return;
+  }
+  if (parser_->is_done()) {  // no body (a GET, as nearly always): no second read, no extra hand-off
+    on_read({}, bytes);
+    return;
+  }
+  read_rest();
+}
+
+void Session::read_rest() {
+  if (closed_) return;
   http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
 }
 
@@ -129,7 +189,7 @@ void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   }
   if (ec) {  // the client went away mid-request, or a socket error
     if (ec != net::error::eof && ec != net::error::connection_reset && ec != http::error::partial_message) {
-      std::cerr << "evserve: read from " << remote_ << ": " << ec.message() << '\n';
+      log_line("read from a client: " + ec.message());
     }
     do_close();
     return;
@@ -156,7 +216,12 @@ void Session::handle(http::request<http::string_body>&& request) {
   if (slot->close) closing_ = true;
   queue_.push_back(slot);
 
-  Resolution resolution = resolve(info.method, info.target);
+  if (auto special = special_form_reply(info.method, info.target)) {
+    complete(slot, info, kUnmatchedRoute, std::move(*special));
+    return;
+  }
+  const std::optional<std::string> origin = origin_form(info.target);  // absolute-form: its path and query
+  Resolution resolution = resolve(info.method, origin ? *origin : info.target);
   if (info.method == http::verb::options) {  // CORS preflight, or a plain OPTIONS (cors.hpp)
     Reply reply = resolution.route_label == kUnmatchedRoute
                       ? std::get<Reply>(std::move(resolution.outcome))
@@ -170,6 +235,15 @@ void Session::handle(http::request<http::string_body>&& request) {
     return;
   }
   auto& resolved = std::get<ResolvedRequest>(resolution.outcome);
+  if (state_.config.auth.guards(resolved.route->pattern)) {
+    const auto authorization = request.find(http::field::authorization);
+    const bool presented = authorization != request.end();
+    if (!presented || !state_.config.auth.admits(std::string_view(authorization->value().data(),
+                                                                  authorization->value().size()))) {
+      complete(slot, info, resolution.route_label, unauthorized(presented));
+      return;
+    }
+  }
   const Clock::time_point deadline = info.start + state_.config.pool.acquire_timeout;
   if (!resolved.route->uses_db) {
     complete(slot, info, resolution.route_label, run(resolved, state_.services, deadline));

@@ -59,6 +59,9 @@ class Session : public std::enable_shared_from_this<Session> {
   };
 
   void do_read();
+  // The header first (http_framing.hpp checks it, and answers Expect: 100-continue), then the rest.
+  void on_header(boost::beast::error_code ec, std::size_t bytes);
+  void read_rest();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle(http::request<http::string_body>&& request);
   // A statement without blocking: on the thread's pipelined connection (query_pipeline), else on a
@@ -96,6 +99,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool writing_ = false;
   bool closing_ = false;  // read no more requests
   bool closed_ = false;
+  bool skipped_empty_lines_ = false;  // for the request being read: retried once past them
   std::atomic<Clock::rep> idle_since_{0};
 };
 

@@ -17,6 +17,10 @@ std::string number(double value) {
 }
 }  // namespace
 
+namespace {
+ge::DecimalText money(std::string_view text) { return *ge::DecimalText::parse(text); }
+}  // namespace
+
 TEST_CASE("doubles are written short, with a fraction part", "[json]") {
   CHECK(number(8.86) == "8.86");
   CHECK(number(1.5) == "1.5");
@@ -57,7 +61,7 @@ TEST_CASE("user stats view has the SPEC §4 fields", "[json]") {
   s.logins = 2;
   s.sessions = 2;
   s.time_spent_seconds = 900;
-  s.revenue_usd = 6.28;
+  s.revenue_usd = money("6.28");
   const std::string text = to_json_text(s);
   CHECK(text ==
         R"({"user_id":"a1a1a1a1-683b-11ee-aca7-8699b86be788","name":null,"country":"DE","logins":2,)"
@@ -71,7 +75,7 @@ TEST_CASE("user stats view has the SPEC §4 fields", "[json]") {
 }
 
 TEST_CASE("game stats views", "[json]") {
-  GameStats g{4, 8, 8.86, 2, 1.5, 2065.25, 3, 1, 2.215, 8.86};
+  GameStats g{4, 8, money("8.860"), 2, 1.5, 2065.25, 3, 1, 2.215, 8.86};
   CHECK(to_json_text(g) ==
         R"({"daily_active_users":4,"logins":8,"revenue_usd":8.86,"paid_users":2,"avg_sessions_per_user":1.5,)"
         R"("avg_time_spent_seconds":2065.25,"new_users":3,"payers":1,"arpdau_usd":2.215,"arppu_usd":8.86})");
@@ -91,14 +95,14 @@ TEST_CASE("statistics views written as text escape strings and separate rows", "
   s.name = "Zo\u00eb \"Q\"\\\n\x1f";
   s.marketing_campaign = "camp";
   s.days_since_last_login = 12;
-  s.revenue_usd = 7200;
+  s.revenue_usd = money("7200.00");
   const auto v = boost::json::parse(to_json_text(s)).as_object();
   CHECK(v.at("name") == "Zo\u00eb \"Q\"\\\n\x1f");
   CHECK(v.at("marketing_campaign") == "camp");
   CHECK(v.at("days_since_last_login").as_int64() == 12);
   CHECK(v.at("revenue_usd").as_double() == 7200.0);
   CHECK(v.size() == 12);
-  const std::vector<CountryGameStats> rows{{"DE", GameStats{1, 2, 0.5, 0, 0, 0, 1, 1, 0.5, 0.5}}, {"ES", GameStats{}}};
+  const std::vector<CountryGameStats> rows{{"DE", GameStats{1, 2, money("0.50"), 0, 0, 0, 1, 1, 0.5, 0.5}}, {"ES", GameStats{}}};
   CHECK(to_json_text(rows) ==
         R"([{"country":"DE","daily_active_users":1,"logins":2,"revenue_usd":0.5,"paid_users":0,)"
         R"("avg_sessions_per_user":0.0,"avg_time_spent_seconds":0.0,"new_users":1,"payers":1,"arpdau_usd":0.5,"arppu_usd":0.5},)"
@@ -137,4 +141,35 @@ TEST_CASE("load run view embeds the report", "[json]") {
   run.report_json = "not json";
   v = boost::json::parse(to_json_text(to_json(run)));
   CHECK(v.at("report") == "not json");
+}
+
+TEST_CASE("money leaves as exact decimal text and never through a double or in exponent form", "[json][money]") {
+  // 999999999999999999 (an 18-digit legal rate) x 9.99: a double printed it as 9.99e+18.
+  GameStats g;
+  g.revenue_usd = money("9989999999999999990.01");
+  CHECK(to_json_text(g).find(R"("revenue_usd":9989999999999999990.01,)") != std::string::npos);
+  UserStats s;
+  s.revenue_usd = money("9989999999999999990.00");
+  CHECK(to_json_text(s).find(R"("revenue_usd":9989999999999999990.0})") != std::string::npos);
+  CHECK(money("0.00").text() == "0.0");
+  CHECK(money("00012.50").text() == "12.5");
+  CHECK(money("-0.00").text() == "0.0");
+  CHECK(money("7").text() == "7.0");
+  CHECK_FALSE(ge::DecimalText::parse("9.99e+18"));
+  CHECK_FALSE(ge::DecimalText::parse("1."));
+  CHECK_FALSE(ge::DecimalText::parse(""));
+  CHECK_FALSE(ge::DecimalText::parse("NaN"));
+}
+
+TEST_CASE("the latest load's report keeps its money exact", "[json][money]") {
+  LoadRun run;
+  run.run_id = 4;
+  run.status = "succeeded";
+  run.report_json = R"({"accepted": 1, "revenue_usd": 9989999999999999990.01})";
+  const std::string text = to_json_text(run);
+  CHECK(text.find(R"("revenue_usd": 9989999999999999990.01})") != std::string::npos);
+  const auto v = boost::json::parse(text).as_object();
+  CHECK(v.at("run_id").as_int64() == 4);
+  CHECK(v.at("error").is_null());
+  CHECK(v.size() == 11);
 }

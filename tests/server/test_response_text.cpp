@@ -4,6 +4,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "common/version.hpp"
 #include "server/response_text.hpp"
 
 using namespace ge::server;
@@ -34,7 +35,7 @@ TEST_CASE("a JSON answer is a complete HTTP/1.1 response", "[response]") {
   CHECK(response.keep_alive());
   CHECK(response[http::field::content_type] == "application/json");
   CHECK(response[http::field::cache_control] == "no-store");
-  CHECK(response[http::field::server] == "evserve");
+  CHECK(response[http::field::server] == "evserve/" + std::string(ge::kVersion));
   CHECK(response[http::field::content_length] == "15");
   CHECK(response.body() == R"({"status":"ok"})");
 }
