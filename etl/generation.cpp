@@ -120,15 +120,16 @@ int Generation::build_indexes(int jobs) {
   return static_cast<int>(statements.size());
 }
 
-void Generation::swap(const std::string& report_json, int keep_generations) {
+void Generation::swap(const std::string& report_json) {
   make_live(conn_, schema_, [&] {
     conn_.exec_params(
         "UPDATE evmeta.load_runs SET status = 'succeeded', finished_at = now(), report = $1::jsonb, "
         "generation_schema = $2, retired_at = NULL WHERE run_id = $3",
         {report_json, std::string(kLiveSchema), std::to_string(run_id_)});
   });
-  prune_generations(conn_, keep_generations);
 }
+
+void Generation::prune_generations(int keep) { ge::prune_generations(conn_, keep); }
 
 void Generation::fail(const std::string& error, const std::string& report_json, const char* status) noexcept {
   if (run_id_ == 0) return;

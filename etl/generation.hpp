@@ -37,8 +37,10 @@ class Generation {
   // indexes it built.
   int build_indexes(int jobs);
   // Makes the generation live in one short transaction; the previous one is kept as
-  // ev_retired_<its run> for `evload rollback` (etl/generations.hpp), the newest `keep` of them.
-  void swap(const std::string& report_json, int keep_generations);
+  // ev_retired_<its run> for `evload rollback` (etl/generations.hpp).
+  void swap(const std::string& report_json);
+  // Drops the replaced generations beyond the newest `keep` (after the swap: not in its transaction).
+  void prune_generations(int keep);
   // Marks the run failed (or `status`, e.g. interrupted) and drops its schema (best effort: the
   // database may be gone).
   void fail(const std::string& error, const std::string& report_json, const char* status = "failed") noexcept;

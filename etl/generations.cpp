@@ -1,5 +1,6 @@
 #include "etl/generations.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
@@ -16,7 +17,8 @@ std::vector<std::string> retired_schemas_newest_first(db::Connection& conn) {
       "SELECT n.nspname FROM pg_namespace n "
       "LEFT JOIN evmeta.load_runs r ON r.run_id::text = substr(n.nspname, 12) "
       "WHERE n.nspname LIKE 'ev\\_retired\\_%' "
-      "ORDER BY r.retired_at DESC NULLS LAST, length(n.nspname) DESC, n.nspname DESC");
+      // to_jsonb: a database an older evload loaded has no retired_at column yet (m002 adds it).
+      "ORDER BY (to_jsonb(r)->>'retired_at')::timestamptz DESC NULLS LAST, length(n.nspname) DESC, n.nspname DESC");
   std::vector<std::string> names;
   for (int i = 0; i < result.rows(); ++i) names.emplace_back(result.value(i, 0));
   return names;
@@ -78,7 +80,8 @@ std::vector<GenerationInfo> list_generations(db::Connection& conn) {
     auto row = conn.exec(
         "SELECT d.run_id, to_char(d.loaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), coalesce(d.last_data_day::text, ''), "
         "(SELECT count(*) FROM " + q + ".users), "
-        "coalesce(to_char(r.retired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), ''), r.report->>'accepted', "
+        "coalesce(to_char((to_jsonb(r)->>'retired_at')::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), ''), "
+        "r.report->>'accepted', "
         "coalesce(r.events_path, '') "
         "FROM " + q + ".dataset d LEFT JOIN evmeta.load_runs r ON r.run_id = d.run_id");
     if (row.rows() == 0) continue;

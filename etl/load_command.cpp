@@ -361,20 +361,22 @@ ExitCode run(const LoadOptions& options, bool load, LoadReport& report) {
     if (load) {
       int index_count = 0;
       phases.run("index", [&] { index_count = generation->build_indexes(options.index_jobs); },
-                 [&] { return plural(static_cast<std::uint64_t>(index_count), "index") ; });
+                 [&] { return std::to_string(index_count) + (index_count == 1 ? " index" : " indexes"); });
       finish_report(report, store, *builder, started);
       // The last point of no return: after the swap a signal no longer undoes the load.
       throw_if_interrupted();
       phases.run("swap", [&] {
-        generation->swap(report_json_text(report), options.keep_generations);
+        generation->swap(report_json_text(report));
         swapped = true;
       }, [&] { return "run " + std::to_string(report.run_id.value_or(0)) + " live"; });
       finish_report(report, store, *builder, started);
       try {  // bookkeeping after the swap: the new data is live whatever happens here
         generation->update_report(report_json_text(report));
         generation->prune_runs(options.keep_runs);
+        generation->prune_generations(options.keep_generations);
       } catch (const db::Error& e) {
-        std::cerr << "evload: warning: the load is live, but its final report was not stored: " << redact(e.what()) << '\n';
+        std::cerr << "evload: warning: the load is live, but its bookkeeping (final report, pruning of old runs and "
+                     "generations) did not finish: " << redact(e.what()) << '\n';
       }
     }
     emit_report(options, report, "ok");
@@ -384,7 +386,7 @@ ExitCode run(const LoadOptions& options, bool load, LoadReport& report) {
       emit_report(options, report, "ok");
       return ExitCode::ok;
     }
-    record_failure(std::string("interrupted: ") + e.what(), report_json_text(report), "interrupted");
+    record_failure(e.what(), report_json_text(report), "interrupted");
     print_error(redact, std::string(e.what()) + (load ? ": nothing was made live, the previous data (if any) is still live and unchanged" : ""));
     return interrupted_exit(e);
   } catch (const RatesError& e) {
@@ -418,8 +420,9 @@ ExitCode run(const LoadOptions& options, bool load, LoadReport& report) {
 // said without the password it may hold.
 std::optional<std::string> bad_conninfo(const LoadOptions& options) {
   if (auto why = db::conninfo_syntax_error(options.database)) {
-    return "--db (or $DATABASE_URL) is not a valid connection string: " + *why + " (given: " +
-           db::redact_conninfo(options.database) + ")";
+    const std::string given = db::redact_conninfo(options.database);
+    return "--db (or $DATABASE_URL) is not a valid connection string: " + *why +
+           (why->find(given) == std::string::npos ? " (given: " + given + ")" : "");
   }
   return std::nullopt;
 }

@@ -10,7 +10,11 @@ Progress::Progress(ProgressMode mode, std::uint64_t total_bytes)
     : enabled_(mode == ProgressMode::always || (mode == ProgressMode::automatic && ::isatty(STDERR_FILENO) == 1)),
       total_(total_bytes) {}
 
-Progress::~Progress() { stop_ticker(); }
+Progress::~Progress() {
+  stop_ticker();
+  // A run that stops mid-phase (an error, a signal): its message starts on a line of its own.
+  if (enabled_ && open_line_) std::fprintf(stderr, "\n");
+}
 
 void Progress::redraw(std::uint64_t bytes, std::uint64_t lines, bool force) {
   const auto now = std::chrono::steady_clock::now();
@@ -27,9 +31,11 @@ void Progress::redraw(std::uint64_t bytes, std::uint64_t lines, bool force) {
     for (int i = 0; i < 30; ++i) bar[i] = i < filled ? '#' : '.';
     bar[30] = '\0';
     const double eta = fraction > 0 ? elapsed / fraction - elapsed : 0.0;
+    open_line_ = true;
     std::fprintf(stderr, "\r  reading [%s] %5.1f%% %.1f/%.1f MiB  %.0f lines/s  %.0fs  ETA %.0fs   ", bar,
                  fraction * 100.0, mib, static_cast<double>(total_) / (1024.0 * 1024.0), rate, elapsed, eta);
   } else {
+    open_line_ = true;
     std::fprintf(stderr, "\r  reading %.1f MiB  %.0f lines/s  %.0fs   ", mib, rate, elapsed);
   }
   std::fflush(stderr);
@@ -42,6 +48,7 @@ void Progress::begin_phase(const std::string& name, bool ticking) {
     std::lock_guard lock(mutex_);
     std::fprintf(stderr, "\r\033[K  %s…", name.c_str());
     std::fflush(stderr);
+    open_line_ = true;
   }
   if (!ticking) return;
   ticking_ = true;
@@ -69,6 +76,7 @@ void Progress::end_phase(const std::string& name, double seconds, const std::str
   if (!enabled_) return;
   stop_ticker();
   std::lock_guard lock(mutex_);
+  open_line_ = false;
   std::fprintf(stderr, "\r\033[K  %-14s %8.2fs%s%s\n", name.c_str(), seconds, detail.empty() ? "" : "  ", detail.c_str());
   std::fflush(stderr);
 }
@@ -85,6 +93,7 @@ void Progress::done(std::uint64_t bytes, std::uint64_t lines) {
   if (!enabled_) return;
   redraw(bytes, lines, true);
   std::lock_guard lock(mutex_);
+  open_line_ = false;
   std::fprintf(stderr, "\n");
 }
 

@@ -48,6 +48,7 @@ class Progress {
   std::condition_variable wake_;
   std::thread ticker_;
   bool ticking_ = false;
+  bool open_line_ = false;  // the last thing drawn has no newline yet (a bar, a ticking phase)
 };
 
 }  // namespace ge

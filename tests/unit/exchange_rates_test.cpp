@@ -175,7 +175,7 @@ TEST_CASE("a repeated key: the first occurrence counts, escaped spellings includ
 
 TEST_CASE("a currency is exactly three upper-case ASCII letters (SPEC 1.2), else fatal naming the line") {
   const std::string good = "{\"currency\": \"EUR\", \"rate_to_usd\": \"1.3\"}\n";
-  for (const std::string bad : {
+  for (const std::string& bad : {
            std::string(R"({"currency": "eur", "rate_to_usd": "1.2"})"),      // lower case beside EUR
            std::string(R"({"currency": "US\u0000", "rate_to_usd": "1"})"),   // NUL
            std::string(R"({"currency": "EURO", "rate_to_usd": "1"})"),       // four letters
