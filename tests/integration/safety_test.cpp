@@ -217,7 +217,7 @@ TEST_CASE("SIGTERM mid-load: exit 143, run interrupted, nothing half-live") {
   const std::string live_run = db.scalar("SELECT run_id FROM ev_live.dataset");
   const auto dir = scratch_dir("sigterm");
   const auto big = dir / "big.jsonl";
-  write_synthetic_events(big, 150000, 5000000);
+  write_synthetic_events(big, 80000, 5000000);
   const auto output = dir / "out.txt";
   const pid_t pid = start_evload({"load", "--events", big.string(), "--rates", fixture("tiny", "exchange_rates.jsonl").string(),
                                   "--db", db.url(), "--progress", "always"},
