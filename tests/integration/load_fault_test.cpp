@@ -32,7 +32,8 @@ std::filesystem::path rates_file() { return fixtures_dir() / "tiny" / "exchange_
 std::filesystem::path fixture_events(const std::string& name) { return fixtures_dir() / name / "events.jsonl"; }
 std::vector<std::string> load_args(const std::filesystem::path& events, const std::string& url) {
   // --force: fixtures of very different sizes on purpose, the tiny one mostly rejects by design.
-  return {"load", "--events", events.string(), "--rates", rates_file().string(), "--db", url, "-q", "--force"};
+  // -q stays last: the kill test drops it (pop_back) to see the phases.
+  return {"load", "--events", events.string(), "--rates", rates_file().string(), "--db", url, "--force", "-q"};
 }
 
 // Waits until the database shows a COPY into the new generation under way.
