@@ -1,4 +1,4 @@
-// evload: loads a game's events.jsonl into PostgreSQL, cleaned as SPEC.md says, atomically.
+// evload: loads a game's events.jsonl into PostgreSQL, cleaned as docs/data-contract.md says, atomically.
 // This file is the command line only; the work is in load_command.cpp.
 #include <cstdlib>
 #include <iostream>
@@ -91,7 +91,7 @@ void add_common_options(CLI::App& command, ge::LoadOptions& options, std::string
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"evload — load game events (JSON lines) into PostgreSQL, cleaned per SPEC.md, atomically"};
+  CLI::App app{"evload — load game events (JSON lines) into PostgreSQL, cleaned per docs/data-contract.md, atomically"};
   app.footer(kFooter);
   app.set_version_flag("--version", std::string("evload ") + GE_VERSION);
   app.require_subcommand(1);

@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
   long long shutdown_grace_ms = config.shutdown_grace.count();
   std::size_t max_connections = 0;
 
-  CLI::App app{"evserve: read-only HTTP API for the game events analytics (SPEC.md §4-§6)"};
+  CLI::App app{"evserve: read-only HTTP API for the game events analytics (docs/data-contract.md §4-§6)"};
   app.footer(R"(Endpoints: /v1/users/{user_id}/stats[?date=], /v1/game/stats[?date=][&country=|&group_by=country],
 /v1/game/daily?from=&to=[&country=], /queryUserData, /queryGameData, /v1/loads/latest,
 /healthz, /readyz, /metrics, /openapi.json.

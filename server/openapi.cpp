@@ -14,7 +14,7 @@ constexpr std::string_view kDocument = R"json({
   "info": {
     "title": "evserve: game events analytics",
     "version": "1.0.0",
-    "description": "Read-only statistics over the events loaded by evload (SPEC.md §4, §5, §6). Every endpoint answers GET and HEAD; other methods get 405 with Allow. Unknown or repeated query parameters are 400. Before any route, a request whose line and headers pass the header limit gets 431 (error header_too_large), one with a body past the body limit 413 (body_too_large), and a malformed HTTP message 400 (bad_request); the connection is then closed."
+    "description": "Read-only statistics over the events loaded by evload (docs/data-contract.md §4, §5, §6). Every endpoint answers GET and HEAD; other methods get 405 with Allow. Unknown or repeated query parameters are 400. Before any route, a request whose line and headers pass the header limit gets 431 (error header_too_large), one with a body past the body limit 413 (body_too_large), and a malformed HTTP message 400 (bad_request); the connection is then closed."
   },
   "paths": {
     "/v1/users/{user_id}/stats": {

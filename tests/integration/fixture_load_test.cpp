@@ -1,4 +1,4 @@
-// Every fixture of ../shared/fixtures loads into a real PostgreSQL with exactly the expected
+// Every fixture of tests/fixtures loads into a real PostgreSQL with exactly the expected
 // cleaning report, rejects and model.
 #include <catch2/catch.hpp>
 
