@@ -71,7 +71,9 @@ bool contains(const std::filesystem::path& file, const std::string& text) {
 }
 
 void require_cleaned_up(const TestDatabase& db) {
-  REQUIRE(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_gen\\_%' OR nspname LIKE 'ev\\_retired\\_%'") == "0");
+  REQUIRE(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_gen\\_%'") == "0");
+  // The generation a load replaced is kept for `evload rollback` (--keep-generations, default 1).
+  REQUIRE(std::stoi(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_retired\\_%'")) <= 1);
   REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'running'") == "0");
 }
 }  // namespace
