@@ -1,5 +1,7 @@
 #include "etl/exchange_rates.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 
 #include <simdjson.h>
@@ -31,6 +33,25 @@ std::string_view first_raw_value(const simdjson::padded_string& line, std::strin
   throw RatesError("\"" + std::string(key) + "\" missing");
 }
 
+// The value as a JSON string, escaped, so a NUL or a control character in it is visible in the message.
+std::string printable(std::string_view text) {
+  constexpr std::size_t kShown = 32;  // a megabyte-long "currency" is not echoed whole
+  const bool cut = text.size() > kShown;
+  if (cut) text = text.substr(0, kShown);
+  std::string out = "\"";
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7F || c == '"' || c == '\\') {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + (cut ? "…\"" : "\"");
+}
+
 CurrencyRate parse_rate_line(std::string_view line) {
   simdjson::padded_string padded(line);
   // The DOM parser validates the whole line; On-Demand then gives the rate's exact digits.
@@ -40,7 +61,15 @@ CurrencyRate parse_rate_line(std::string_view line) {
   if (!root.is_object()) throw RatesError("not a JSON object");
   std::string_view currency;
   if (root["currency"].get_string().get(currency)) throw RatesError("\"currency\" missing or not a string");
-  if (currency.empty()) throw RatesError("\"currency\" is empty");
+  // SPEC §1.2: exactly three upper-case ASCII letters. "eur" beside "EUR" would be a second
+  // currency with its own rate, and "US\u0000" would reach the database mangled.
+  const bool iso_code = currency.size() == 3 && std::all_of(currency.begin(), currency.end(), [](char c) {
+    return c >= 'A' && c <= 'Z';
+  });
+  if (!iso_code) {
+    throw RatesError("\"currency\" " + printable(currency) +
+                     " is not a currency code: exactly three upper-case ASCII letters (A-Z), such as \"EUR\"");
+  }
   simdjson::dom::element rate_element;
   if (root["rate_to_usd"].get(rate_element)) throw RatesError("\"rate_to_usd\" missing");
 

@@ -8,14 +8,12 @@
 
 #include "common/sql_files.hpp"
 #include "common/version.hpp"
+#include "etl/generations.hpp"
+#include "etl/interrupt.hpp"
 #include "etl/table_output.hpp"
 
 namespace ge {
 namespace {
-// pg_advisory_lock key of every load into a database: a fixed, project-wide number (docs name it
-// so operators can find the holder in pg_locks); never change it, or old and new evloads overlap.
-constexpr const char* kLoadLockKey = "111533575693156";
-
 std::vector<std::string> statements_of(std::string_view script) {
   // g20_indexes.sql keeps one statement a line; comments and blank lines are skipped.
   std::vector<std::string> statements;
@@ -36,16 +34,8 @@ Generation::Generation(const std::string& conninfo) : conninfo_(conninfo), conn_
   conn_.exec("SET application_name = 'evload'");
 }
 
-void Generation::lock(bool wait) {
-  if (wait) {
-    conn_.exec(std::string("SELECT pg_advisory_lock(") + kLoadLockKey + ")");
-    return;
-  }
-  auto result = conn_.exec(std::string("SELECT pg_try_advisory_lock(") + kLoadLockKey + ")");
-  if (result.value(0, 0) != "t") {
-    throw LockBusy("another evload is loading into this database (the load lock is held); "
-                   "rerun with --wait-lock to wait for it");
-  }
+void Generation::lock(bool wait, const std::function<void(const std::string& holder)>& on_wait) {
+  take_load_lock(conn_, wait, on_wait);
 }
 
 void Generation::migrate() {
@@ -92,7 +82,7 @@ std::int64_t Generation::begin(const RunInfo& info) {
   return run_id_;
 }
 
-void Generation::build_indexes(int jobs) {
+int Generation::build_indexes(int jobs) {
   std::vector<std::string> statements = statements_of(sql_file("g20_indexes.sql"));
   const std::vector<std::string> tables(kTableNames.begin(), kTableNames.end());
   std::mutex mutex;
@@ -111,7 +101,7 @@ void Generation::build_indexes(int jobs) {
             std::size_t mine;
             {
               std::lock_guard lock(mutex);
-              if (next >= items.size() || !first_error.empty()) return;
+              if (next >= items.size() || !first_error.empty() || received_signal() != 0) return;
               mine = next++;
             }
             conn.exec(make_sql(items[mine]));
@@ -123,6 +113,7 @@ void Generation::build_indexes(int jobs) {
       });
     }
     for (auto& worker : workers) worker.join();
+    throw_if_interrupted();  // each index or ANALYZE in flight ran to its end; the rest were skipped
     if (!first_error.empty()) throw db::Error(first_error);
   };
   work(statements, [](const std::string& sql) { return sql; });
@@ -134,52 +125,29 @@ void Generation::build_indexes(int jobs) {
     if (table != "sessions" && table != "transactions") analyzed.push_back(table);
   }
   work(analyzed, [](const std::string& table) { return "ANALYZE " + table; });
+  return static_cast<int>(statements.size());
 }
 
 void Generation::swap(const std::string& report_json) {
-  // Readers hold AccessShare locks for milliseconds. The swap first takes ev_live.dataset, which
-  // every reader statement names first in its FROM (the lock protocol of g10_tables.sql), so it
-  // waits only for statements already running and never deadlocks with one; the statements that
-  // arrive meanwhile queue behind it and then resolve ev_live to the new generation.
-  // lock_timeout stays as a safety net for a reader that breaks the protocol: the swap, not the
-  // reader, gives up and retries.
-  conn_.exec("SET lock_timeout = '5s'");
-  const std::string retired = "ev_retired_" + std::to_string(run_id_);
-  for (int attempt = 1;; ++attempt) {
-    try {
-      db::Transaction transaction(conn_);
-      auto live = conn_.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", {std::string(kLiveSchema)});
-      if (live.rows() > 0) {
-        conn_.exec(std::string("LOCK TABLE ") + kLiveSchema + ".dataset IN ACCESS EXCLUSIVE MODE");
-        conn_.exec(std::string("ALTER SCHEMA ") + kLiveSchema + " RENAME TO " + db::quote_identifier(retired));
-      }
-      conn_.exec("ALTER SCHEMA " + db::quote_identifier(schema_) + " RENAME TO " + kLiveSchema);
-      if (live.rows() > 0) conn_.exec("DROP SCHEMA " + db::quote_identifier(retired) + " CASCADE");
-      conn_.exec_params(
-          "UPDATE evmeta.load_runs SET status = 'succeeded', finished_at = now(), report = $1::jsonb, "
-          "generation_schema = $2 WHERE run_id = $3",
-          {report_json, std::string(kLiveSchema), std::to_string(run_id_)});
-      transaction.commit();
-      break;
-    } catch (const db::Error& e) {
-      // 55P03 lock_not_available, 40P01 deadlock_detected: readers were in the way; retry.
-      const bool contention = e.sqlstate() == "55P03" || e.sqlstate() == "40P01";
-      if (!contention || attempt >= 20) throw;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
-    }
-  }
-  conn_.exec("RESET lock_timeout");
+  make_live(conn_, schema_, [&] {
+    conn_.exec_params(
+        "UPDATE evmeta.load_runs SET status = 'succeeded', finished_at = now(), report = $1::jsonb, "
+        "generation_schema = $2, retired_at = NULL WHERE run_id = $3",
+        {report_json, std::string(kLiveSchema), std::to_string(run_id_)});
+  });
 }
 
-void Generation::fail(const std::string& error, const std::string& report_json) noexcept {
+void Generation::prune_generations(int keep) { ge::prune_generations(conn_, keep); }
+
+void Generation::fail(const std::string& error, const std::string& report_json, const char* status) noexcept {
   if (run_id_ == 0) return;
   try {
     db::Connection conn(conninfo_);
     conn.exec("SET client_min_messages = warning");  // DROP … CASCADE notices would fill cron mail
     conn.exec_params(
-        "UPDATE evmeta.load_runs SET status = 'failed', finished_at = now(), error = $1, report = $2::jsonb "
+        "UPDATE evmeta.load_runs SET status = $4, finished_at = now(), error = $1, report = $2::jsonb "
         "WHERE run_id = $3 AND status = 'running'",
-        {error, report_json, std::to_string(run_id_)});
+        {error, report_json, std::to_string(run_id_), std::string(status)});
     if (!schema_.empty() && schema_ != kLiveSchema) {
       conn.exec("DROP SCHEMA IF EXISTS " + db::quote_identifier(schema_) + " CASCADE");
     }

@@ -2,21 +2,17 @@
 // The database side of a load: schema migrations, the load lock, a fresh generation schema,
 // indexes after the data, and the atomic swap that makes the generation live.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "common/db/connection.hpp"
+#include "etl/load_lock.hpp"
 
 namespace ge {
 
 inline constexpr const char* kLiveSchema = "ev_live";
 inline constexpr const char* kGenerationPrefix = "ev_gen_";
-
-// Thrown when --no-wait is given and another evload holds the load lock.
-class LockBusy : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct RunInfo {
   std::string events_path;
@@ -28,20 +24,26 @@ class Generation {
  public:
   explicit Generation(const std::string& conninfo);
 
-  // Takes the load lock (session advisory lock): concurrent loads never interleave.
-  void lock(bool wait);
+  // Takes the load lock (session advisory lock): concurrent loads never interleave. While it
+  // waits, on_wait is told who holds it (etl/load_lock.hpp).
+  void lock(bool wait, const std::function<void(const std::string& holder)>& on_wait = {});
   // Applies the m*.sql migrations that evmeta.schema_migrations does not list yet.
   void migrate();
   // Drops generation schemas left by killed runs and marks their runs failed. Needs the lock.
   void clean_up_interrupted_runs();
   // Records a running load and creates its empty generation schema (g10_tables.sql).
   std::int64_t begin(const RunInfo& info);
-  // g20_indexes.sql, its statements spread over `jobs` connections, then ANALYZE.
-  void build_indexes(int jobs);
-  // Makes the generation live and drops the previous one, in one short transaction.
+  // g20_indexes.sql, its statements spread over `jobs` connections, then ANALYZE. Returns how many
+  // indexes it built.
+  int build_indexes(int jobs);
+  // Makes the generation live in one short transaction; the previous one is kept as
+  // ev_retired_<its run> for `evload rollback` (etl/generations.hpp).
   void swap(const std::string& report_json);
-  // Marks the run failed and drops its schema (best effort: the database may be gone).
-  void fail(const std::string& error, const std::string& report_json) noexcept;
+  // Drops the replaced generations beyond the newest `keep` (after the swap: not in its transaction).
+  void prune_generations(int keep);
+  // Marks the run failed (or `status`, e.g. interrupted) and drops its schema (best effort: the
+  // database may be gone).
+  void fail(const std::string& error, const std::string& report_json, const char* status = "failed") noexcept;
   // Deletes all but the newest `keep` rows of evmeta.load_runs (0: keep all).
   void prune_runs(int keep);
   // Stores the final report of a finished run.
@@ -50,6 +52,8 @@ class Generation {
   const std::string& schema() const noexcept { return schema_; }
   std::int64_t run_id() const noexcept { return run_id_; }
   const std::string& conninfo() const noexcept { return conninfo_; }
+  // The session that holds the load lock (the quality gate reads the live data through it).
+  db::Connection& connection() noexcept { return conn_; }
 
  private:
   std::string conninfo_;

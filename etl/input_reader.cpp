@@ -9,6 +9,7 @@
 
 #include "etl/byte_source.hpp"
 #include "etl/event_parser.hpp"
+#include "etl/interrupt.hpp"
 #include "etl/line_reader.hpp"
 
 namespace ge {
@@ -105,6 +106,7 @@ ReadCounts parse_unit(LineReader& reader, std::uint32_t unit, const ExchangeRate
     }
     if ((line.number & 0x3FFF) == 0) {
       if (stop) throw Stopped{};
+      throw_if_interrupted();  // SIGINT/SIGTERM: every reader stops, the run aborts cleanly
       report();
     }
   }

@@ -8,6 +8,7 @@
 
 #include "etl/line_reader.hpp"
 #include "etl/progress.hpp"
+#include "etl/quality_gates.hpp"
 #include "etl/table_output.hpp"
 
 namespace ge {
@@ -22,6 +23,8 @@ enum class ExitCode : int {
                      // nothing was made live
   database = 5,      // connection, COPY, index or swap failed: the previous generation is intact
   lock_busy = 6,     // --no-wait and another evload holds the load lock
+  interrupted_sigint = 130,   // 128 + SIGINT: stopped cleanly, nothing made live
+  interrupted_sigterm = 143,  // 128 + SIGTERM
 };
 
 struct LoadOptions {
@@ -32,7 +35,12 @@ struct LoadOptions {
   std::optional<std::string> rejects_path;
   std::optional<std::string> report_path;  // "-" for stdout
   std::optional<std::uint64_t> max_rejects;
-  std::optional<double> max_reject_ratio;
+  // The quality gates (etl/quality_gates.hpp): on by default.
+  double max_reject_ratio = kDefaultMaxRejectRatio;
+  double max_shrink = kDefaultMaxShrink;
+  bool force = false;
+  int keep_generations = 1;  // retired generations kept for `evload rollback`
+  bool check_against_db = false;  // evload check --db: the shrink gate against the live data too
   ProgressMode progress = ProgressMode::automatic;
   bool quiet = false;
   bool wait_lock = true;
@@ -53,5 +61,8 @@ std::string_view exit_status_name(ExitCode code);
 // Returns the process exit code; prints the summary, report and errors as the options say.
 ExitCode run_load(const LoadOptions& options);
 ExitCode run_check(const LoadOptions& options);
+// `evload generations` and `evload rollback [--to RUN]` (etl/generations.hpp).
+ExitCode run_generations(const LoadOptions& options);
+ExitCode run_rollback(const LoadOptions& options, std::optional<std::int64_t> run_id);
 
 }  // namespace ge

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "common/json_text.hpp"
 #include "common/utc_day.hpp"
 
 namespace ge {
@@ -60,7 +61,8 @@ boost::json::object to_json(const LoadReport& r) {
   out["sessions_counted"] = r.model.sessions_counted;
   out["time_spent_seconds"] = r.model.time_spent_seconds;
   out["transactions"] = r.model.transactions;
-  // Rounded to cents as the SPEC reports money; the exact sum beside it.
+  // Rounded to cents as the SPEC reports money; the exact sum beside it. A double here, for
+  // readers of the object; report_json_text() writes the exact decimal instead.
   out["revenue_usd"] = std::stod(r.revenue_usd.to_string_rounded(2));
   out["revenue_usd_exact"] = r.revenue_usd.to_string();
   out["last_data_day"] = r.model.last_event ? json::value(format_day(day_of(*r.model.last_event))) : json::value(nullptr);
@@ -78,6 +80,21 @@ boost::json::object to_json(const LoadReport& r) {
   if (r.generation_schema) out["generation_schema"] = *r.generation_schema;
   if (r.rejects_path) out["rejects_path"] = *r.rejects_path;
   return out;
+}
+
+std::string report_json_text(const LoadReport& r) {
+  boost::json::object object = to_json(r);
+  // Boost.JSON holds numbers as doubles or 64-bit integers; the exact decimal is spliced into the
+  // text in place of a null. A string value cannot produce `"revenue_usd":null` (its quotes
+  // would be escaped), so the only match is the key itself.
+  object["revenue_usd"] = nullptr;
+  std::string text = to_json_text(object);
+  static constexpr std::string_view kPlaceholder = "\"revenue_usd\":null";
+  const auto at = text.find(kPlaceholder);
+  if (at != std::string::npos) {
+    text.replace(at, kPlaceholder.size(), "\"revenue_usd\":" + r.revenue_usd.to_string_rounded(2));
+  }
+  return text;
 }
 
 std::string summary_table(const LoadReport& r) {

@@ -56,6 +56,10 @@ struct LoadReport {
 };
 
 boost::json::object to_json(const LoadReport& report);
+// to_json(report) as JSON text, with revenue_usd written as the exact decimal at cent precision
+// ("9989999999999999990.01"): a double would print 9.99e+18 and lose the cents. This is the text
+// of the report file, of --report - and of evmeta.load_runs.report.
+std::string report_json_text(const LoadReport& report);
 // A human summary for the terminal or cron mail.
 std::string summary_table(const LoadReport& report);
 // One machine-readable line: key=value pairs.

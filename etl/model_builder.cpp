@@ -224,6 +224,9 @@ void ModelBuilder::write_game_row(TableOutput& out, const GameFigures& g, std::o
 void ModelBuilder::finish(std::int64_t run_id, UnixSeconds loaded_at) {
   for (const auto& [key, figures] : game_daily_) {
     write_game_row(out_[static_cast<std::size_t>(Table::game_daily)], figures, key.first, country_text(key.second));
+    // Compared with the live generation's by the quality gate (etl/quality_gates.hpp).
+    if (counts_.last_event && key.first == day_of(*counts_.last_event))
+      counts_.last_day_active_users += static_cast<std::uint64_t>(figures.active_users);
   }
   for (const auto& [country, figures] : game_totals_) {
     write_game_row(out_[static_cast<std::size_t>(Table::game_totals)], figures, std::nullopt, country_text(country));

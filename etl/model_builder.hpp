@@ -35,6 +35,7 @@ struct ModelCounts {
   std::optional<UnixSeconds> first_event;
   std::optional<UnixSeconds> last_event;
   std::uint64_t user_daily_rows = 0;
+  std::uint64_t last_day_active_users = 0;  // users with a login on the last data day (quality gate)
 };
 
 class ModelBuilder {

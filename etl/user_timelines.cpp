@@ -1,6 +1,7 @@
 #include "etl/user_timelines.hpp"
 
 #include "common/user_state.hpp"
+#include "etl/interrupt.hpp"
 
 namespace ge {
 
@@ -8,6 +9,7 @@ void replay_user_timelines(EventStore& store, ModelBuilder& builder) {
   const auto& events = store.events();
   UserState state = UserState::unregistered;
   for (std::size_t i = 0; i < events.size(); ++i) {
+    if ((i & 0xFFFF) == 0) throw_if_interrupted();  // Ctrl-C answered within ~65k events
     const CompactEvent& event = events[i];
     if (i > 0 && events[i - 1].user != event.user) {
       builder.end_user();

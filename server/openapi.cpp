@@ -322,7 +322,7 @@ constexpr std::string_view kDocument = R"json({
         "type": "object",
         "properties": {
           "run_id": {"type": "integer"},
-          "status": {"type": "string", "enum": ["running", "succeeded", "failed"]},
+          "status": {"type": "string", "enum": ["running", "succeeded", "failed", "interrupted"]},
           "started_at": {"type": "string", "format": "date-time"},
           "finished_at": {"type": "string", "format": "date-time", "nullable": true},
           "events_path": {"type": "string"},

@@ -19,7 +19,9 @@ using namespace std::chrono_literals;
 namespace {
 std::vector<std::string> load_args(const std::filesystem::path& events, const std::filesystem::path& rates,
                                    const std::string& url) {
-  return {"load", "--events", events.string(), "--rates", rates.string(), "--db", url, "-q"};
+  // --force: these tests swap fixtures of very different sizes on purpose (and the tiny one is
+  // mostly rejects by design); the quality gates have tests of their own (safety_test.cpp).
+  return {"load", "--events", events.string(), "--rates", rates.string(), "--db", url, "-q", "--force"};
 }
 std::filesystem::path rates_file() { return fixtures_dir() / "tiny" / "exchange_rates.jsonl"; }
 std::filesystem::path fixture_events(const std::string& name) { return fixtures_dir() / name / "events.jsonl"; }

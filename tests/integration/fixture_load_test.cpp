@@ -98,7 +98,8 @@ TEST_CASE("fixtures load with the expected report and model") {
       const auto out = scratch_dir("fixture-" + fixture);
       const auto result = run_evload({"load", "--events", (dir / "events.jsonl").string(), "--rates",
                                       (dir / "exchange_rates.jsonl").string(), "--db", db.url(), "--report",
-                                      (out / "report.json").string(), "--rejects", (out / "rejects.jsonl").string(), "-q"});
+                                      (out / "report.json").string(), "--rejects", (out / "rejects.jsonl").string(), "-q",
+                                      "--max-reject-ratio", "1"});  // tiny is mostly rejects by design
       INFO(result.output);
       REQUIRE(result.exit_code == 0);
 

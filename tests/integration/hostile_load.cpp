@@ -43,7 +43,7 @@ std::filesystem::path HostileLoad::write(const std::string& name, std::string_vi
 std::vector<std::string> HostileLoad::args(const std::filesystem::path& events, const std::string& name) const {
   return {"load", "--events", events.string(), "--rates", rates_path().string(), "--db", db_.url(),
           "--rejects", (dir() / (name + ".rejects")).string(), "--report", (dir() / (name + ".report.json")).string(),
-          "-q"};
+          "-q", "--max-reject-ratio", "1", "--max-shrink", "1"};  // hostile files are mostly rejects on purpose
 }
 
 boost::json::object HostileLoad::check(const std::filesystem::path& events, const Expectation& expect,

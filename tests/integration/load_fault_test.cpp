@@ -31,7 +31,9 @@ namespace {
 std::filesystem::path rates_file() { return fixtures_dir() / "tiny" / "exchange_rates.jsonl"; }
 std::filesystem::path fixture_events(const std::string& name) { return fixtures_dir() / name / "events.jsonl"; }
 std::vector<std::string> load_args(const std::filesystem::path& events, const std::string& url) {
-  return {"load", "--events", events.string(), "--rates", rates_file().string(), "--db", url, "-q"};
+  // --force: fixtures of very different sizes on purpose, the tiny one mostly rejects by design.
+  // -q stays last: the kill test drops it (pop_back) to see the phases.
+  return {"load", "--events", events.string(), "--rates", rates_file().string(), "--db", url, "--force", "-q"};
 }
 
 // Waits until the database shows a COPY into the new generation under way.
@@ -69,7 +71,9 @@ bool contains(const std::filesystem::path& file, const std::string& text) {
 }
 
 void require_cleaned_up(const TestDatabase& db) {
-  REQUIRE(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_gen\\_%' OR nspname LIKE 'ev\\_retired\\_%'") == "0");
+  REQUIRE(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_gen\\_%'") == "0");
+  // The generation a load replaced is kept for `evload rollback` (--keep-generations, default 1).
+  REQUIRE(std::stoi(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_retired\\_%'")) <= 1);
   REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'running'") == "0");
 }
 }  // namespace

@@ -107,7 +107,9 @@ Outcome check(const std::vector<std::string>& events, const std::string& rates, 
   std::vector<std::string> args{"check", "--events"};
   args.insert(args.end(), events.begin(), events.end());
   for (const std::string& extra : {std::string("--rates"), rates, std::string("--report"), (out / (name + ".json")).string(),
-                                   std::string("--rejects"), (out / (name + ".rejects")).string(), std::string("-q")}) {
+                                   std::string("--rejects"), (out / (name + ".rejects")).string(), std::string("-q"),
+                                   // the tiny fixture rejects most lines on purpose: the reject gate is not under test
+                                   std::string("--max-reject-ratio"), std::string("1")}) {
     args.push_back(extra);
   }
   const auto result = run_evload(args);
@@ -288,13 +290,14 @@ TEST_CASE("inputs: compressed files and directories and glob patterns and their 
   }
   SECTION("a truncated or corrupt compressed file is bad input naming the file and offset; nothing goes live") {
     TestDatabase db("truncated");
-    REQUIRE(run_evload({"load", "--events", (tiny / "events.jsonl").string(), "--rates", rates, "--db", db.url(), "-q"})
+    REQUIRE(run_evload({"load", "--events", (tiny / "events.jsonl").string(), "--rates", rates, "--db", db.url(), "-q",
+                        "--max-reject-ratio", "1"})
                 .exit_code == 0);
     const std::string live = db.scalar("SELECT run_id FROM ev_live.dataset");
     const std::string compressed = gzip(events);
     write(dir / "cut.jsonl.gz", compressed.substr(0, compressed.size() / 2));
     auto result = run_evload({"load", "--events", (tiny / "events.jsonl").string(), (dir / "cut.jsonl.gz").string(),
-                              "--rates", rates, "--db", db.url(), "-q"});
+                              "--rates", rates, "--db", db.url(), "-q", "--max-reject-ratio", "1"});
     INFO(result.output);
     CHECK(result.exit_code == 3);
     CHECK_THAT(result.output, Catch::Contains("cut.jsonl.gz") && Catch::Contains("truncated gzip") &&

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -68,7 +69,33 @@ std::string TestDatabase::scalar(const std::string& sql) const {
   return std::string(result.value(0, 0));
 }
 
-pid_t start_evload(const std::vector<std::string>& args, const std::string& output_path) {
+namespace {
+// pid → output file of every evload started and not yet waited for.
+std::mutex outputs_mutex;
+std::map<pid_t, std::string> outputs_of;
+
+void capture_output(pid_t pid) {
+  std::string path;
+  {
+    std::lock_guard lock(outputs_mutex);
+    auto it = outputs_of.find(pid);
+    if (it == outputs_of.end()) return;
+    path = it->second;
+    outputs_of.erase(it);
+  }
+  const char* dir = std::getenv("GE_TEST_OUTPUT_DIR");
+  if (!dir || !*dir) return;
+  std::error_code ignored;
+  std::filesystem::create_directories(std::filesystem::path(dir) / "evload", ignored);
+  static std::atomic<int> counter{0};
+  const auto target = std::filesystem::path(dir) / "evload" /
+                      ("integration-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".txt");
+  std::filesystem::copy_file(path, target, std::filesystem::copy_options::overwrite_existing, ignored);
+}
+}  // namespace
+
+pid_t start_evload(const std::vector<std::string>& args, const std::string& output_path,
+                   const std::vector<std::string>& env) {
   std::vector<std::string> argv_storage{GE_EVLOAD_PATH};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   const pid_t pid = ::fork();
@@ -79,26 +106,38 @@ pid_t start_evload(const std::vector<std::string>& args, const std::string& outp
       ::dup2(fd, STDOUT_FILENO);
       ::dup2(fd, STDERR_FILENO);
     }
+    for (const std::string& entry : env) ::putenv(const_cast<char*>(entry.c_str()));
     std::vector<char*> argv;
     for (auto& arg : argv_storage) argv.push_back(arg.data());
     argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
     std::_Exit(127);
   }
+  std::lock_guard lock(outputs_mutex);
+  outputs_of[pid] = output_path;
   return pid;
+}
+
+int wait_for_status(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+  }
+  capture_output(pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 int wait_for(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
   }
+  capture_output(pid);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-ProcessResult run_evload(const std::vector<std::string>& args) {
+ProcessResult run_evload(const std::vector<std::string>& args, const std::vector<std::string>& env) {
   const auto output = scratch_dir("evload-output") / "output.txt";
   ProcessResult result;
-  result.exit_code = wait_for(start_evload(args, output.string()));
+  result.exit_code = wait_for(start_evload(args, output.string(), env));
   result.output = read_file(output);
   return result;
 }

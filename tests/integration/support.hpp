@@ -43,11 +43,16 @@ struct ProcessResult {
   std::string output;  // stdout and stderr together
 };
 
-// Runs evload with args and waits for it.
-ProcessResult run_evload(const std::vector<std::string>& args);
+// Runs evload with args (and `env`, NAME=VALUE entries added to the environment) and waits for it.
+ProcessResult run_evload(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 // Starts evload without waiting; its output goes to output_path.
-pid_t start_evload(const std::vector<std::string>& args, const std::string& output_path);
+pid_t start_evload(const std::vector<std::string>& args, const std::string& output_path,
+                   const std::vector<std::string>& env = {});
+// Waits for it; its output is then also copied to $GE_TEST_OUTPUT_DIR (when set), where the
+// secrets test greps every output of the suite for the test passwords.
 int wait_for(pid_t pid);
+// The exit status as a shell reports it: 128 + the signal for a process killed by one.
+int wait_for_status(pid_t pid);
 
 std::filesystem::path fixtures_dir();
 std::vector<std::filesystem::path> fixture_dirs();

@@ -120,12 +120,13 @@ TEST_CASE("a malformed line is fatal and names the line") {
 }
 
 TEST_CASE("at most 255 currencies") {
+  auto code = [](int i) { return std::string{static_cast<char>('A' + i / 26), static_cast<char>('A' + i % 26), 'X'}; };
   std::string content;
-  for (int i = 0; i < 255; ++i) content += "{\"currency\": \"C" + std::to_string(i) + "\", \"rate_to_usd\": \"1\"}\n";
+  for (int i = 0; i < 255; ++i) content += "{\"currency\": \"" + code(i) + "\", \"rate_to_usd\": \"1\"}\n";
   const auto rates = ExchangeRates::parse(content, "rates.jsonl");
   CHECK(rates.size() == 255);
-  CHECK(rates.find("C254") == std::uint8_t{254});
-  CHECK_THAT(error_of(content + "{\"currency\": \"X\", \"rate_to_usd\": \"1\"}\n"), Contains("rates.jsonl:256"));
+  CHECK(rates.find(code(254)) == std::uint8_t{254});
+  CHECK_THAT(error_of(content + "{\"currency\": \"ZZZ\", \"rate_to_usd\": \"1\"}\n"), Contains("rates.jsonl:256"));
 }
 
 TEST_CASE("a file without any rate is fatal") {
@@ -170,4 +171,26 @@ TEST_CASE("a repeated key: the first occurrence counts, escaped spellings includ
   // A string first: the later number is never read.
   CHECK_THAT(error_of(R"({"currency": "USD", "rate\u005fto_usd": "x", "rate_to_usd": 2})"),
              Contains("\"rate_to_usd\" x is not a plain positive decimal"));
+}
+
+TEST_CASE("a currency is exactly three upper-case ASCII letters (SPEC 1.2), else fatal naming the line") {
+  const std::string good = "{\"currency\": \"EUR\", \"rate_to_usd\": \"1.3\"}\n";
+  for (const std::string& bad : {
+           std::string(R"({"currency": "eur", "rate_to_usd": "1.2"})"),      // lower case beside EUR
+           std::string(R"({"currency": "US\u0000", "rate_to_usd": "1"})"),   // NUL
+           std::string(R"({"currency": "EURO", "rate_to_usd": "1"})"),       // four letters
+           std::string(R"({"currency": "US", "rate_to_usd": "1"})"),         // two
+           std::string(R"({"currency": "U$D", "rate_to_usd": "1"})"),
+           std::string(R"({"currency": " USD", "rate_to_usd": "1"})"),
+           std::string(R"({"currency": "\u00c9UR", "rate_to_usd": "1"})"),  // É: not ASCII
+           std::string(R"({"currency": "Usd", "rate_to_usd": "1"})"),
+       }) {
+    INFO(bad);
+    const std::string error = error_of(good + bad);
+    CHECK_THAT(error, Contains("rates.jsonl:2") && Contains("three upper-case ASCII letters"));
+  }
+  // The NUL is shown escaped, not cut off or passed through.
+  CHECK_THAT(error_of(good + R"({"currency": "US\u0000", "rate_to_usd": "1"})"), Contains("\"US\\u0000\""));
+  // A long value is not echoed whole.
+  CHECK(error_of(good + "{\"currency\": \"" + std::string(10000, 'A') + "\", \"rate_to_usd\": \"1\"}").size() < 300);
 }

@@ -52,7 +52,7 @@ echo "run_e2e: database $db_url"
 
 if [[ -n $evload ]]; then
   echo "run_e2e: evload load $fixture"
-  "$evload" load --events "$fixture/events.jsonl" --rates "$fixture/exchange_rates.jsonl" --db "$loader_url" \
+  "$evload" load --events "$fixture/events.jsonl" --rates "$fixture/exchange_rates.jsonl" --db "$loader_url" --max-reject-ratio 1 \
     >"$work/evload.out" 2>&1 || { cat "$work/evload.out" >&2; echo "run_e2e: evload failed" >&2; exit 1; }
 else
   echo "run_e2e: building ev_live from $serving_sql"
