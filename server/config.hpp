@@ -26,6 +26,10 @@ struct ServerConfig {
   // main.cpp defaults it to what the descriptor limit allows (descriptor_budget.hpp).
   std::size_t max_connections = 10000;
   std::chrono::milliseconds shutdown_grace{10000};
+  // The replica monitor (replica_status.hpp): how often it checks the database server, and the
+  // replay lag above which /readyz fails on a standby (0: no limit).
+  std::chrono::milliseconds replica_check_interval{1000};
+  std::chrono::milliseconds max_replica_lag{0};
 };
 
 }  // namespace ge::server

@@ -122,6 +122,12 @@ std::string Metrics::render(const PoolStats& pool) const {
   sample(out, "evserve_db_connect_failures_total", pool.connect_failures);
   header(out, "evserve_db_connection_resets_total", "counter", "Broken connections reset with PQreset.");
   sample(out, "evserve_db_connection_resets_total", pool.resets);
+  header(out, "evserve_db_recovery_conflicts_total", "counter",
+         "Queries a hot standby cancelled for its replay (SQLSTATE 40001/40P01), each retried once.");
+  sample(out, "evserve_db_recovery_conflicts_total", pool.recovery_conflicts);
+  header(out, "evserve_db_pool_recycles_total", "counter",
+         "Times the pool let its connections go because the connection string now leads to another server.");
+  sample(out, "evserve_db_pool_recycles_total", pool.recycles);
   return out;
 }
 
