@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdint>
 
 #include "server/replay_lag.hpp"
 
@@ -24,7 +25,8 @@ TEST_CASE("replay lag: WAL replayed by the next sample never counts") {
   ReplayLag lag;
   // WAL keeps streaming in (a load) and the replay keeps up between samples.
   for (int i = 0; i < 10; ++i) {
-    lag.sample(2000 + 1000 * (i + 1), 2000 + 1000 * i, t0 + i * 1s);
+    lag.sample(static_cast<std::uint64_t>(2000 + 1000 * (i + 1)), static_cast<std::uint64_t>(2000 + 1000 * i),
+               t0 + i * 1s);
     CHECK(lag.lag() == 0ms);
   }
 }
@@ -58,7 +60,10 @@ TEST_CASE("replay lag: reset forgets the samples (another server)") {
 
 TEST_CASE("replay lag: the pending samples are bounded and the oldest is kept") {
   ReplayLag lag;
-  for (std::uint64_t i = 1; i <= ReplayLag::kMaxPending + 100; ++i) lag.sample(1000 + i, 1000, t0 + i * 1ms);
-  const auto last = t0 + (ReplayLag::kMaxPending + 100) * 1ms;
+  const auto samples = static_cast<std::int64_t>(ReplayLag::kMaxPending) + 100;
+  for (std::int64_t i = 1; i <= samples; ++i) {
+    lag.sample(1000 + static_cast<std::uint64_t>(i), 1000, t0 + std::chrono::milliseconds(i));
+  }
+  const auto last = t0 + std::chrono::milliseconds(samples);
   CHECK(lag.lag() == std::chrono::duration_cast<std::chrono::milliseconds>(last - (t0 + 1ms)));
 }
