@@ -45,7 +45,7 @@ RUN_SERVE_ARGS ?= --threads $(RUN_THREADS) --listen 127.0.0.1
 # Configure with Ninja, unless the build directory already has another generator.
 configure = cmake -S . -B $(1) $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja) $(2) $(CMAKE_ARGS)
 
-.PHONY: help deps configure binaries build test test-asan fuzz db replica stop load run bench-load bench-serve soak clean
+.PHONY: help deps configure binaries build test test-asan fuzz db replica stop load run bench-load bench-serve bench-replicas soak clean
 
 help: ## list the targets
 	@echo "usage: make TARGET [DATABASE_URL=postgresql://...] [PG_PORT=$(PG_PORT)]"
@@ -105,6 +105,9 @@ bench-load: build ## evload on 10M generated events beside the COPY floor (scrip
 
 bench-serve: build ## wrk against evserve beside pgbench -S on the bench-load dataset (scripts/bench-serve)
 	@scripts/bench-serve
+
+bench-replicas: build ## one primary, two hot standbys, evserve on each under wrk during reloads; the lock-conflict hazard (scripts/bench-replicas)
+	@scripts/bench-replicas
 
 soak: build ## 10 min of mixed wrk traffic (256 connections) with a reload a minute: errors, p99, RSS (scripts/soak)
 	@scripts/soak
