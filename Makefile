@@ -13,6 +13,9 @@ DB_NAME    ?= gameevents
 HTTP_PORT  ?= 8086
 # Below Linux's ephemeral range (32768-60999): a port there can be held by any outgoing connection
 # (the connection-flood tests open 10,000), and a cluster then fails to bind.
+# make replica: a streaming hot standby of the private cluster, beside it.
+REPLICA_DIR  ?= $(CURDIR)/var/pg-replica
+REPLICA_PORT ?= $(shell echo $$(( $(PG_PORT) + 10 )))
 TEST_PG_PORT ?= 25433
 ASAN_PG_PORT ?= 25434
 FUZZ_SECONDS ?= 600
@@ -42,7 +45,7 @@ RUN_SERVE_ARGS ?= --threads $(RUN_THREADS) --listen 127.0.0.1
 # Configure with Ninja, unless the build directory already has another generator.
 configure = cmake -S . -B $(1) $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja) $(2) $(CMAKE_ARGS)
 
-.PHONY: help deps configure binaries build test test-asan fuzz db stop load run bench-load bench-serve soak clean
+.PHONY: help deps configure binaries build test test-asan fuzz db replica stop load run bench-load bench-serve bench-replicas soak clean
 
 help: ## list the targets
 	@echo "usage: make TARGET [DATABASE_URL=postgresql://...] [PG_PORT=$(PG_PORT)]"
@@ -76,7 +79,14 @@ db: deps ## start the private PostgreSQL in var/pg (port PG_PORT) with database 
 	@$(PGCLUSTER) start $(PG_DIR) $(PG_PORT) >/dev/null
 	@$(PGCLUSTER) createdb $(PG_DIR) $(DB_NAME)
 
-stop: ## stop the private PostgreSQL
+replica: db ## start a streaming hot standby of it in var/pg-replica (port REPLICA_PORT = PG_PORT + 10)
+	@$(PGCLUSTER) standby $(REPLICA_DIR) $(PG_DIR) $(REPLICA_PORT) >/dev/null
+	@echo "standby of $(PG_DIR) running on port $(REPLICA_PORT): $$($(PGCLUSTER) url $(REPLICA_DIR) | sed 's|/postgres$$|/$(DB_NAME)|')"
+	@echo "serve from it (the primary when it is down), with /readyz failing past 5 s of replay lag:"
+	@echo "  make run READER_URL='postgresql://ev_reader@127.0.0.1:$(REPLICA_PORT),127.0.0.1:$(PG_PORT)/$(DB_NAME)?target_session_attrs=prefer-standby' RUN_SERVE_ARGS='$(RUN_SERVE_ARGS) --max-replica-lag-ms 5000'"
+
+stop: ## stop the private PostgreSQL (and its standby, if any)
+	@$(PGCLUSTER) stop $(REPLICA_DIR)
 	@$(PGCLUSTER) stop $(PG_DIR)
 
 load: binaries $(DB_TARGET) ## load data/events.jsonl (EVENTS=...) into DATABASE_URL with evload
@@ -95,6 +105,9 @@ bench-load: build ## evload on 10M generated events (plain, 15 .gz, 15 .zst) bes
 
 bench-serve: build ## wrk against evserve beside pgbench -S on the bench-load dataset (scripts/bench-serve)
 	@scripts/bench-serve
+
+bench-replicas: build ## one primary, two hot standbys, evserve on each under wrk during reloads; the lock-conflict hazard (scripts/bench-replicas)
+	@scripts/bench-replicas
 
 soak: build ## 10 min of mixed wrk traffic (256 connections) with a reload a minute: errors, p99, RSS (scripts/soak)
 	@scripts/soak

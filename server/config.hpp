@@ -30,6 +30,10 @@ struct ServerConfig {
   std::chrono::milliseconds shutdown_grace{10000};
   BearerAuth auth;  // no tokens: every route open (auth.hpp)
   BrowserHttpOptions browser;  // CORS and gzip (browser_http.hpp)
+  // The replica monitor (replica_status.hpp): how often it checks the database server, and the
+  // replay lag above which /readyz fails on a standby (0: no limit).
+  std::chrono::milliseconds replica_check_interval{1000};
+  std::chrono::milliseconds max_replica_lag{0};
 };
 
 }  // namespace ge::server

@@ -19,13 +19,14 @@ enum class ErrorCode {
   db_unavailable,      // 503: the database is not reachable
   db_timeout,          // 503: the database did not answer in time
   pool_exhausted,      // 503: every connection busy past the acquire timeout
+  replica_lag,         // 503 from /readyz: the standby's replay lag is above --max-replica-lag-ms
   internal_error,      // 500: never for bad input. Keep it last (the static_assert below counts on it)
 };
 
 inline constexpr std::array kAllErrorCodes{
     ErrorCode::bad_request,    ErrorCode::not_found,      ErrorCode::unauthorized, ErrorCode::method_not_allowed, ErrorCode::uri_too_long,
     ErrorCode::header_too_large, ErrorCode::body_too_large, ErrorCode::no_data,          ErrorCode::db_unavailable,
-    ErrorCode::db_timeout,     ErrorCode::pool_exhausted, ErrorCode::internal_error,
+    ErrorCode::db_timeout,     ErrorCode::pool_exhausted, ErrorCode::replica_lag,        ErrorCode::internal_error,
 };
 
 // A code added to the enum but not to the list would escape the OpenAPI check.
@@ -44,6 +45,7 @@ constexpr std::string_view error_code_name(ErrorCode code) noexcept {
     case ErrorCode::db_unavailable: return "db_unavailable";
     case ErrorCode::db_timeout: return "db_timeout";
     case ErrorCode::pool_exhausted: return "pool_exhausted";
+    case ErrorCode::replica_lag: return "replica_lag";
     case ErrorCode::internal_error: return "internal_error";
   }
   return "internal_error";

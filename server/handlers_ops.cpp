@@ -14,6 +14,7 @@
 #include "server/metrics.hpp"
 #include "server/openapi.hpp"
 #include "server/queries.hpp"
+#include "server/replica_status.hpp"
 
 namespace ge::server {
 namespace {
@@ -25,11 +26,12 @@ Reply with_no_params(const RouteContext& ctx) {
 
 bool is_error(const Reply& reply) { return reply.status != http::status::ok; }
 
-Reply not_ready(ErrorCode reason, std::string_view message, int retry_after) {
+Reply not_ready(ErrorCode reason, std::string_view message, int retry_after, boost::json::value database = nullptr) {
   boost::json::object body;
   body["status"] = "not_ready";
   body["reason"] = error_code_name(reason);
   body["message"] = message;
+  if (!database.is_null()) body["database"] = std::move(database);
   Reply reply = json_reply(to_json_text(body), http::status::service_unavailable);
   reply.headers.emplace_back("Retry-After", std::to_string(retry_after));
   return reply;
@@ -59,9 +61,17 @@ Reply handle_readyz(const RouteContext& ctx) {
     return not_ready(ErrorCode::db_unavailable, "the database is not reachable: " + cause, kRetryAfterDbDown);
   }
   if (!dataset) return not_ready(ErrorCode::no_data, "ev_live.dataset is empty", kRetryAfterNoData);
+  if (ctx.services.replica) {
+    const ReplicaStatus status = ctx.services.replica->status();
+    if (ctx.services.replica->lag_too_high(status)) {
+      return not_ready(ErrorCode::replica_lag, replica_lag_message(status, ctx.services.replica->options()),
+                       kRetryAfterDbDown, replica_json(status, ctx.services.replica->options()));
+    }
+  }
   boost::json::object body;
   body["status"] = "ready";
   body["dataset"] = to_json(*dataset);
+  if (ctx.services.replica) body["database"] = replica_json(ctx.services.replica->status(), ctx.services.replica->options());
   return json_reply(to_json_text(body));
 }
 
@@ -77,6 +87,7 @@ Reply handle_metrics(const RouteContext& ctx) {
   Reply reply;
   reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
   reply.body = ctx.services.metrics.render(ctx.services.pool.stats());
+  if (ctx.services.replica) reply.body += ctx.services.replica->render_metrics();
   return reply;
 }
 

@@ -134,6 +134,17 @@ Examples:
                  "(every route but /healthz, /readyz and the dashboard's assets)")
       ->envname("EVSERVE_AUTH_SCOPE")
       ->check(CLI::IsMember({"users", "all"}));
+  long long max_replica_lag_ms = 0;
+  long long replica_check_ms = config.replica_check_interval.count();
+  app.add_option("--max-replica-lag-ms", max_replica_lag_ms,
+                 "on a hot standby, /readyz answers 503 replica_lag while WAL it has received waits longer than "
+                 "this to be replayed (0: no limit)")
+      ->envname("EVSERVE_MAX_REPLICA_LAG_MS")
+      ->check(CLI::Range(0LL, 86400000LL));
+  app.add_option("--replica-check-ms", replica_check_ms,
+                 "how often evserve checks where its database stands (standby or primary, replay lag, live run)")
+      ->envname("EVSERVE_REPLICA_CHECK_MS")
+      ->check(CLI::Range(10LL, 3600000LL));
   app.add_flag("--access-log", config.access_log, "write one line per request to stdout")
       ->envname("EVSERVE_ACCESS_LOG");
   std::string cors_origin = "*";
@@ -181,6 +192,8 @@ Examples:
   config.pool.statement_timeout = std::chrono::milliseconds(statement_timeout_ms);
   config.read_timeout = std::chrono::milliseconds(read_timeout_ms);
   config.shutdown_grace = std::chrono::milliseconds(shutdown_grace_ms);
+  config.max_replica_lag = std::chrono::milliseconds(max_replica_lag_ms);
+  config.replica_check_interval = std::chrono::milliseconds(replica_check_ms);
   const std::size_t descriptors = ge::server::raise_descriptor_limit();
   const std::size_t budget = ge::server::connection_budget(descriptors, config.pool.size);
   config.max_connections = max_connections == 0 ? budget : max_connections;

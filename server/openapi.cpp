@@ -146,7 +146,7 @@ constexpr std::string_view kDocument = R"json({
         "operationId": "readyz",
         "responses": {
           "200": {"description": "Ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Ready"}}}},
-          "503": {"description": "Not ready (database down, or no load done yet); Retry-After is set", "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NotReady"}}}}
+          "503": {"description": "Not ready (database down, no load done yet, or a standby's replay lag above --max-replica-lag-ms); Retry-After is set", "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NotReady"}}}}
         }
       }
     },
@@ -227,7 +227,7 @@ constexpr std::string_view kDocument = R"json({
         "type": "object",
         "required": ["error", "message"],
         "properties": {
-          "error": {"type": "string", "enum": ["bad_request", "not_found", "unauthorized", "method_not_allowed", "uri_too_long", "header_too_large", "body_too_large", "no_data", "db_unavailable", "db_timeout", "pool_exhausted", "internal_error"]},
+          "error": {"type": "string", "enum": ["bad_request", "not_found", "unauthorized", "method_not_allowed", "uri_too_long", "header_too_large", "body_too_large", "no_data", "db_unavailable", "db_timeout", "pool_exhausted", "replica_lag", "internal_error"]},
           "parameter": {"type": "string", "description": "The parameter at fault (400 only)"},
           "message": {"type": "string"}
         }
@@ -308,14 +308,29 @@ constexpr std::string_view kDocument = R"json({
       },
       "Ready": {
         "type": "object",
-        "properties": {"status": {"type": "string", "enum": ["ready"]}, "dataset": {"$ref": "#/components/schemas/Dataset"}}
+        "properties": {"status": {"type": "string", "enum": ["ready"]}, "dataset": {"$ref": "#/components/schemas/Dataset"}, "database": {"$ref": "#/components/schemas/DatabaseStatus"}}
       },
       "NotReady": {
         "type": "object",
         "properties": {
           "status": {"type": "string", "enum": ["not_ready"]},
-          "reason": {"type": "string", "enum": ["no_data", "db_unavailable", "pool_exhausted"]},
-          "message": {"type": "string"}
+          "reason": {"type": "string", "enum": ["no_data", "db_unavailable", "pool_exhausted", "replica_lag"]},
+          "message": {"type": "string"},
+          "database": {"$ref": "#/components/schemas/DatabaseStatus"}
+        }
+      },
+      "DatabaseStatus": {
+        "type": "object",
+        "description": "Where evserve stands, from its status check of the database server (every --replica-check-ms)",
+        "properties": {
+          "role": {"type": "string", "enum": ["primary", "standby", "unknown"]},
+          "server": {"type": "string", "description": "host:port the status check reached"},
+          "replay_lag_ms": {"type": "integer", "description": "how long WAL the standby received has waited to be replayed; 0 on a primary"},
+          "max_replica_lag_ms": {"type": "integer", "nullable": true, "description": "--max-replica-lag-ms; null: no limit"},
+          "replay_paused": {"type": "boolean"},
+          "last_replay_age_seconds": {"type": "number", "nullable": true, "description": "age of the last replayed commit (grows on an idle primary; not a lag)"},
+          "live_run_id": {"type": "integer", "nullable": true, "description": "the load run live in ev_live on that server"},
+          "checked_ms_ago": {"type": "integer", "nullable": true}
         }
       },
       "LoadRun": {

@@ -86,11 +86,15 @@ Pool::Lease Pool::acquire(Clock::time_point deadline) {
     }
   }
   try {
+    // Read before connecting: a recycle() while connecting makes this connection stale at once.
+    const std::uint64_t epoch = epoch_.load(std::memory_order_acquire);
     if (!conn) {
       conn = std::make_unique<PooledConnection>(options_.conninfo, options_.statement_timeout);
+      conn->set_epoch(epoch);
     } else if (!conn->ok()) {
       resets_.fetch_add(1, std::memory_order_relaxed);
       if (!conn->revive()) throw db::Error("cannot reconnect to PostgreSQL", "08006");
+      conn->set_epoch(epoch);
     }
   } catch (...) {
     connect_failures_.fetch_add(1, std::memory_order_relaxed);
@@ -115,7 +119,7 @@ std::optional<Pool::Lease> Pool::try_acquire_idle() {
   std::unique_ptr<PooledConnection> conn;
   {
     const std::lock_guard lock(mutex_);
-    if (waiting_ > 0 || idle_.empty() || !idle_.back()->ok()) return std::nullopt;
+    if (waiting_ > 0 || idle_.empty() || !idle_.back()->ok() || !is_current(*idle_.back())) return std::nullopt;
     conn = std::move(idle_.back());
     idle_.pop_back();
     ++in_use_;
@@ -129,7 +133,7 @@ Pool::AsyncAcquired Pool::acquire_async(AsyncWaiter waiter) {
     const std::lock_guard lock(mutex_);
     // Threads blocked in acquire() go first; a connection to open or revive blocks, so that is
     // left to acquire() on a worker as well.
-    if (waiting_ == 0 && !idle_.empty() && idle_.back()->ok()) {
+    if (waiting_ == 0 && !idle_.empty() && idle_.back()->ok() && is_current(*idle_.back())) {
       conn = std::move(idle_.back());
       idle_.pop_back();
       ++in_use_;
@@ -154,7 +158,8 @@ void Pool::release(std::unique_ptr<PooledConnection> conn) noexcept {
         async_waiters_.pop_front();
       }
     }
-    if (conn->ok()) {
+    // A connection from before the last recycle() goes like a broken one.
+    if (conn->ok() && is_current(*conn)) {
       if (!next) {
         --in_use_;
         idle_.push_back(std::move(conn));
@@ -178,6 +183,12 @@ void Pool::release(std::unique_ptr<PooledConnection> conn) noexcept {
     return;
   }
   available_.notify_one();
+}
+
+void Pool::recycle() noexcept {
+  epoch_.fetch_add(1, std::memory_order_acq_rel);
+  recycles_.fetch_add(1, std::memory_order_relaxed);
+  discard_idle();
 }
 
 void Pool::discard_idle() noexcept {
@@ -204,6 +215,8 @@ PoolStats Pool::stats() const {
   stats.connect_failures = connect_failures_.load(std::memory_order_relaxed);
   stats.resets = resets_.load(std::memory_order_relaxed);
   stats.query_errors = query_errors_.load(std::memory_order_relaxed);
+  stats.recovery_conflicts = recovery_conflicts_.load(std::memory_order_relaxed);
+  stats.recycles = recycles_.load(std::memory_order_relaxed);
   return stats;
 }
 

@@ -3,7 +3,8 @@
 // until one is free or the deadline passes (PoolTimeout). A connection that went bad (the
 // server restarted) is reset with PQreset when it is next handed out, and its prepared
 // statements are prepared again on first use. Every statement is a named, parameterised
-// prepared statement.
+// prepared statement. recycle() makes every connection open now close when it is next given
+// back (the replica monitor calls it when the server the connection string leads to changes).
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "common/db/connection.hpp"
+#include "server/recovery_conflict.hpp"
 
 namespace ge::server {
 
@@ -74,6 +76,9 @@ class PooledConnection {
   void mark_prepared(std::string_view statement) { prepared_.insert(statement); }
   // A query was left unfinished on it (its caller went away): not ok() until revived.
   void abandon() noexcept { abandoned_ = true; }
+  // The pool's recycle count when this connection was opened or last reset.
+  std::uint64_t epoch() const noexcept { return epoch_; }
+  void set_epoch(std::uint64_t epoch) noexcept { epoch_ = epoch; }
 
  private:
   void configure();
@@ -83,6 +88,7 @@ class PooledConnection {
   std::chrono::milliseconds statement_timeout_;
   std::unordered_set<std::string_view> prepared_;
   bool abandoned_ = false;
+  std::uint64_t epoch_ = 0;
 };
 
 struct PoolStats {
@@ -94,6 +100,8 @@ struct PoolStats {
   std::uint64_t connect_failures = 0;
   std::uint64_t resets = 0;
   std::uint64_t query_errors = 0;
+  std::uint64_t recovery_conflicts = 0;  // queries a hot standby cancelled (recovery_conflict.hpp)
+  std::uint64_t recycles = 0;            // recycle() calls
 };
 
 class Pool {
@@ -124,16 +132,33 @@ class Pool {
   Lease acquire() { return acquire(Clock::now() + options_.acquire_timeout); }
 
   // Runs f(PooledConnection&) with a connection; when the connection turns out broken (a
-  // database restart the pool had not noticed yet), retries once on a fresh one.
+  // database restart the pool had not noticed yet), retries once on a fresh one; when a hot
+  // standby cancelled the query for its replay (recovery_conflict.hpp), retries it once.
   template <class F>
   auto run(Clock::time_point deadline, F&& f) {
     for (int attempt = 0;; ++attempt) {
-      Lease lease = acquire(deadline);
+      std::optional<Lease> acquired;
+      try {
+        acquired.emplace(acquire(deadline));
+      } catch (const db::Error&) {
+        // Opening a connection failed: once more at once while the deadline allows. A server
+        // shutting down can drop an attempt mid-handshake, where libpq gives up instead of going
+        // on to the next host of a multi-host string; the next attempt finds it refusing and
+        // moves on (to the primary, when a standby stops).
+        if (attempt > 0 || Clock::now() >= deadline) throw;
+        continue;
+      }
+      Lease& lease = *acquired;
       try {
         return f(*lease);
-      } catch (const db::Error&) {
+      } catch (const db::Error& error) {
         count_query_error();
-        if (lease->ok() || attempt > 0) throw;
+        if (attempt > 0) throw;
+        if (is_recovery_conflict(error.sqlstate())) {
+          count_recovery_conflict();
+          continue;
+        }
+        if (lease->ok()) throw;
         // What broke this connection (a restart) broke the idle ones too, and libpq cannot tell
         // until they are used: without this the retry would take one of them and fail as well.
         discard_idle();
@@ -166,6 +191,15 @@ class Pool {
   PoolStats stats() const;
   const PoolOptions& options() const noexcept { return options_; }
   void count_query_error() noexcept { query_errors_.fetch_add(1, std::memory_order_relaxed); }
+  void count_recovery_conflict() noexcept { recovery_conflicts_.fetch_add(1, std::memory_order_relaxed); }
+
+  // Every connection open now is closed when it is next given back, and the idle ones at once;
+  // those opened afterwards go where the connection string leads now (any thread).
+  void recycle() noexcept;
+  // Opened (or reset) since the last recycle().
+  bool is_current(const PooledConnection& conn) const noexcept {
+    return conn.epoch() == epoch_.load(std::memory_order_acquire);
+  }
 
   // Requests queued for a database worker count as waiting for a connection (the workers are as
   // many as the connections). The session calls these around the hand-over.
@@ -190,6 +224,9 @@ class Pool {
   std::atomic<std::uint64_t> connect_failures_{0};
   std::atomic<std::uint64_t> resets_{0};
   std::atomic<std::uint64_t> query_errors_{0};
+  std::atomic<std::uint64_t> recovery_conflicts_{0};
+  std::atomic<std::uint64_t> epoch_{0};
+  std::atomic<std::uint64_t> recycles_{0};
 };
 
 }  // namespace ge::server

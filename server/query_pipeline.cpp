@@ -38,6 +38,9 @@ QueryPipeline::~QueryPipeline() { close(); }
 
 bool QueryPipeline::ready_for(const Call& call) {
   if (closed_ || disabled_ || call.statement == nullptr || call.params.size() > kMaxAsyncParameters) return false;
+  // The pool was recycled (the server the connection string leads to changed): once empty, this
+  // connection goes back (the pool closes it) and the next one is opened where libpq leads now.
+  if (lease_ && pending_.empty() && sent_.empty() && !pool_.is_current(**lease_)) release_connection(false);
   if (!lease_) connect();  // may install an idle connection at once
   if (!lease_) return false;
   if (pending_.size() + sent_.size() >= depth_) return false;

@@ -19,11 +19,13 @@
 namespace ge::server {
 
 class Metrics;
+class ReplicaMonitor;
 
 // What handlers may use.
 struct Services {
   Pool& pool;
   Metrics& metrics;
+  const ReplicaMonitor* replica = nullptr;  // where the database stands (replica_status.hpp)
 };
 
 struct RouteContext {

@@ -196,6 +196,7 @@ void Server::run() {
   impl.signals.async_wait([&impl](boost::system::error_code ec, int /*signal*/) {
     if (!ec) impl.begin_shutdown();
   });
+  impl.state.replica.start();
   impl.listener->start();
 
   std::vector<std::thread> pool;
@@ -209,6 +210,7 @@ void Server::run() {
   for (auto& thread : pool) thread.join();
   // All sessions are gone (or the grace period ran out); no more database work can arrive.
   impl.state.workers.join();
+  impl.state.replica.stop();
   impl.close_pipelines();
   impl.state.on_drained = nullptr;  // sessions still queued in the stopped io_context die with it
   impl.state.pool.drop_async_waiters();  // … and those waiting for a connection die now

@@ -13,6 +13,7 @@
 #include "server/config.hpp"
 #include "server/metrics.hpp"
 #include "server/pool.hpp"
+#include "server/replica_status.hpp"
 #include "server/router.hpp"
 
 namespace ge::server {
@@ -21,12 +22,18 @@ class Session;
 
 struct ServerState {
   explicit ServerState(const ServerConfig& cfg)
-      : config(cfg), pool(cfg.pool), workers(cfg.pool.size), access_log(cfg.access_log) {}
+      : config(cfg),
+        pool(cfg.pool),
+        replica({cfg.pool.conninfo, cfg.replica_check_interval, cfg.max_replica_lag}, [this] { pool.recycle(); }),
+        workers(cfg.pool.size),
+        access_log(cfg.access_log) {}
 
   ServerConfig config;
   Pool pool;
   Metrics metrics;
-  Services services{pool, metrics};
+  // Started by Server::run, stopped before the pool goes (declared after it).
+  ReplicaMonitor replica;
+  Services services{pool, metrics, &replica};
   // Handlers that block on PostgreSQL run here, never on the I/O threads.
   boost::asio::thread_pool workers;
   AccessLog access_log;

@@ -18,6 +18,7 @@
 #include "server/browser_http.hpp"
 #include "server/http_framing.hpp"
 #include "server/log.hpp"
+#include "server/recovery_conflict.hpp"
 #include "server/response_text.hpp"
 
 namespace ge::server {
@@ -329,9 +330,11 @@ void Session::on_pipelined(const std::shared_ptr<Slot>& slot, const RequestInfo&
                            QueryOutcome outcome) {
   if (outcome.error) {
     state_.pool.count_query_error();
-    // The pipelined connection broke (a database restart): retry once on a fresh connection, as
-    // Pool::run does, which opens one: on the workers.
-    if (outcome.error->sqlstate() == "08006") {
+    // The pipelined connection broke (a database restart), or a hot standby cancelled the query
+    // for its replay (recovery_conflict.hpp): retry once, as Pool::run does, on the workers.
+    const bool conflict = is_recovery_conflict(outcome.error->sqlstate());
+    if (conflict) state_.pool.count_recovery_conflict();
+    if (conflict || outcome.error->sqlstate() == "08006") {
       run_on_workers(slot, info, route, std::move(resolved), deadline);
       return;
     }
@@ -357,9 +360,11 @@ void Session::on_lease(const std::shared_ptr<Slot>& slot, RequestInfo info, std:
                 Pool::Lease held = std::move(used);
                 if (outcome.error) {
                   self->state_.pool.count_query_error();
-                  if (!held->ok()) {
-                    // The connection broke under the query (a database restart): retry once on a
-                    // fresh connection, as Pool::run does, which opens one: on the workers.
+                  const bool conflict = is_recovery_conflict(outcome.error->sqlstate());
+                  if (conflict) self->state_.pool.count_recovery_conflict();
+                  if (!held->ok() || conflict) {
+                    // The connection broke under the query (a database restart), or a hot standby
+                    // cancelled it for its replay: retry once, as Pool::run does, on the workers.
                     { const Pool::Lease dropped = std::move(held); }
                     self->run_on_workers(slot, std::move(info), route, std::move(resolved), deadline);
                     return;
