@@ -46,7 +46,7 @@ TEST_CASE("bearer tokens: what each scope guards", "[auth]") {
                             "/queryGameData", "/metrics", "/openapi.json", "/v1/loads/latest"}) {
     CHECK(all.guards(route));
   }
-  for (const char* route : {"/healthz", "/readyz", "/", "/dashboard/app.js"}) CHECK_FALSE(all.guards(route));
+  for (const char* route : {"/healthz", "/readyz", "/", "/assets/{name}"}) CHECK_FALSE(all.guards(route));
   CHECK_FALSE(BearerAuth().guards("/v1/users/{user_id}/stats"));  // no file: every route open
 }
 

@@ -45,7 +45,7 @@ fi
 grep -q "not an origin" "$work/bad.err" || { cat "$work/bad.err" >&2; echo "FAIL: no clear --cors-origin error" >&2; exit 1; }
 
 load_command() {
-  printf "'%s' load --events '%s' --rates '%s' --db '%s' -q >/dev/null" "$evload" "$fixtures/$1/events.jsonl" \
+  printf "'%s' load --events '%s' --rates '%s' --db '%s' -q --force >/dev/null" "$evload" "$fixtures/$1/events.jsonl" \
     "$fixtures/$1/exchange_rates.jsonl" "$loader_url"
 }
 python3 "$here/browser_http.py" --port "$port_any" --port-list "$port_list" --port-off "$port_off" \
