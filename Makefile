@@ -21,6 +21,7 @@ ASAN_PG_PORT ?= 25434
 FUZZ_SECONDS ?= 600
 EVENTS     ?= data/events.jsonl
 RATES      ?= data/exchange_rates.jsonl
+LOAD_ARGS  ?=
 PGCLUSTER  := $(CURDIR)/scripts/pgcluster
 
 # DATABASE_URL given on the command line or in the environment: evload and evserve both use that
@@ -89,9 +90,9 @@ stop: ## stop the private PostgreSQL (and its standby, if any)
 	@$(PGCLUSTER) stop $(REPLICA_DIR)
 	@$(PGCLUSTER) stop $(PG_DIR)
 
-load: binaries $(DB_TARGET) ## load data/events.jsonl (EVENTS=...) into DATABASE_URL with evload
+load: binaries $(DB_TARGET) ## load data/events.jsonl (EVENTS=..., LOAD_ARGS=--force ...) into DATABASE_URL with evload
 	@for f in $(EVENTS) $(RATES); do [[ -f $$f ]] || { echo "make: $$f is missing (EVENTS=... RATES=... to load other files)" >&2; exit 1; }; done
-	build/etl/evload load --events $(EVENTS) --rates $(RATES) --db "$(DATABASE_URL)"
+	build/etl/evload load --events $(EVENTS) --rates $(RATES) --db "$(DATABASE_URL)" $(LOAD_ARGS)
 
 run: load ## load, then serve the stats API on HTTP_PORT (8086) in the foreground
 	@echo "evserve on http://localhost:$(HTTP_PORT)/ (sharing this machine with its PostgreSQL: $(RUN_SERVE_ARGS)); try:"

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "etl/decompress.hpp"
+#include "etl/interrupt.hpp"
 
 namespace ge {
 
@@ -46,6 +47,8 @@ std::size_t FdSource::read(char* data, std::size_t size) {
   ssize_t got;
   do {
     got = ::read(fd_, data, size);
+    // A read blocked on a stalled pipe returns EINTR on Ctrl-C (no SA_RESTART): stop there.
+    if (got < 0 && errno == EINTR) throw_if_interrupted();
   } while (got < 0 && errno == EINTR);
   if (got < 0) throw std::runtime_error("cannot read " + name_ + ": " + std::strerror(errno));
   remaining_ -= static_cast<std::uint64_t>(got);

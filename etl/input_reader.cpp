@@ -150,6 +150,7 @@ ReadResult read_inputs(const std::vector<std::string>& paths, const ExchangeRate
       for (;;) {
         const std::size_t u = next_unit++;
         if (u >= plan.units.size() || stop) return;
+        throw_if_interrupted();  // between files too: many small rotated files are many units
         Unit& unit = plan.units[u];
         const std::string& path = paths[unit.file];
         std::unique_ptr<LineReader> reader;

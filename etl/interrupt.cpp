@@ -1,10 +1,13 @@
 #include "etl/interrupt.hpp"
 
+#include <atomic>
 #include <csignal>
 
 namespace ge {
 namespace {
-volatile std::sig_atomic_t g_signal = 0;
+// Lock-free, so a signal handler may store it; atomic, because the reader threads read it too.
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free, "a signal handler may only touch lock-free atomics");
 
 extern "C" void on_interrupt(int signal_number) {
   g_signal = signal_number;
@@ -26,10 +29,10 @@ void install_interrupt_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-int received_signal() noexcept { return g_signal; }
+int received_signal() noexcept { return g_signal.load(); }
 
 void throw_if_interrupted() {
-  if (const int signal_number = g_signal; signal_number != 0) throw Interrupted(signal_number);
+  if (const int signal_number = g_signal.load(); signal_number != 0) throw Interrupted(signal_number);
 }
 
 std::string signal_name(int signal_number) {

@@ -56,7 +56,8 @@ bool BearerAuth::guards(std::string_view route) const noexcept {
   if (scope_ == AuthScope::users) return false;
   // Health and readiness serve probes that carry no credentials; the dashboard's page and assets
   // hold no data (its API calls are guarded like any other).
-  return route != "/healthz" && route != "/readyz" && route != "/" && !route.starts_with("/assets/");
+  return route != "/healthz" && route != "/readyz" && route != "/" && route != "/favicon.ico" &&
+         !route.starts_with("/assets/");
 }
 
 bool BearerAuth::admits(std::string_view authorization) const noexcept {

@@ -25,7 +25,7 @@ void game_header(CsvText& csv) {
 void game_fields(CsvText& csv, const GameStats& s) {
   csv.field(s.daily_active_users).field(s.logins).field(std::string_view(s.revenue_usd.text())).field(s.paid_users);
   csv.field(s.avg_sessions_per_user).field(s.avg_time_spent_seconds);
-  csv.field(s.new_users).field(s.payers).field(s.arpdau_usd).field(s.arppu_usd);
+  csv.field(s.new_users).field(s.payers).field(std::string_view(s.arpdau_usd.text())).field(std::string_view(s.arppu_usd.text()));
 }
 
 template <class Row>

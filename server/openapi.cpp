@@ -187,6 +187,13 @@ constexpr std::string_view kDocument = R"json({
           "404": {"$ref": "#/components/responses/NotFound"}
         }
       }
+    },
+    "/favicon.ico": {
+      "get": {
+        "summary": "No icon: 204, so that browsers asking for one on any page of this origin get no 404",
+        "operationId": "favicon",
+        "responses": {"204": {"description": "Empty; Cache-Control: public, max-age=86400"}}
+      }
     }
   },
   "security": [{}, {"bearer": []}],

@@ -196,8 +196,8 @@ GameStats game_stats_at(const db::Result& r, int row, int first) {
   s.avg_time_spent_seconds = to_double(r.value(row, first + 5));
   s.new_users = to_int(r.value(row, first + 6));
   s.payers = to_int(r.value(row, first + 7));
-  s.arpdau_usd = to_double(r.value(row, first + 8));
-  s.arppu_usd = to_double(r.value(row, first + 9));
+  s.arpdau_usd = to_decimal(r.value(row, first + 8));
+  s.arppu_usd = to_decimal(r.value(row, first + 9));
   return s;
 }
 

@@ -42,8 +42,8 @@ struct GameStats {
   // SPEC §7.1; the two ratios are of the exact revenue, rounded to 4 decimals by PostgreSQL.
   std::int64_t new_users = 0;
   std::int64_t payers = 0;
-  double arpdau_usd = 0;
-  double arppu_usd = 0;
+  DecimalText arpdau_usd;  // money too: exact decimal text, never through a double
+  DecimalText arppu_usd;
 };
 
 struct CountryGameStats {

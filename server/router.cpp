@@ -28,6 +28,7 @@ constexpr std::array kRoutes{
     Route{"/openapi.json", false, &handle_openapi},
     Route{"/", false, &handle_dashboard},
     Route{"/assets/{name}", false, &handle_asset},
+    Route{"/favicon.ico", false, &handle_favicon},
 };
 
 bool is_capture(std::string_view segment) {

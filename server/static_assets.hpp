@@ -26,5 +26,6 @@ const EmbeddedAsset* find_asset(std::string_view name, bool under_assets);
 
 Reply handle_dashboard(const RouteContext& ctx);  // GET /  (the view's parameters are the page's own)
 Reply handle_asset(const RouteContext& ctx);      // GET /assets/{name}
+Reply handle_favicon(const RouteContext& ctx);    // GET /favicon.ico: 204, cacheable
 
 }  // namespace ge::server

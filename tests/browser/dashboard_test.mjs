@@ -107,11 +107,7 @@ try {
   await page.setViewport({ width: 1366, height: 900 });
   // The browser's own start (renderer process, first connection) is not the page's: warm them up
   // on a small answer of the same origin first. The page's assets are not cached yet.
-  // A JSON page makes Chromium ask for /favicon.ico (404) on its own time: wait for that answer
-  // before watching, so that it is not taken for one of the dashboard's requests.
-  const favicon = page.waitForResponse((r) => r.url().endsWith("/favicon.ico"), { timeout: 3000 }).catch(() => null);
   await page.goto(base + "/healthz", { waitUntil: "load" });
-  await favicon;
   watch(page);
   await page.goto(base + "/", { waitUntil: "load" });
   await settled(page, 1);

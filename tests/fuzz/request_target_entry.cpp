@@ -94,15 +94,15 @@ std::optional<BadRequest> validate(const Route& route, const ResolvedRequest& re
     check_country(query.country, param(t, "country"));
     check(query.by_country == (param(t, "group_by") == "country"), "group_by=country and only it groups");
     check(!(query.by_country && query.country), "country and group_by exclude each other");
-  } else if (pattern == "/v1/game/daily") {
-    const auto parsed = parse_game_daily_query(t.params);
+  } else if (pattern == "/v1/game/daily" || pattern == "/v1/game/retention") {
+    const auto parsed = pattern == "/v1/game/daily" ? parse_game_daily_query(t.params) : parse_retention_query(t.params);
     if (const auto* bad = std::get_if<BadRequest>(&parsed)) return *bad;
     const auto& query = std::get<GameDailyQuery>(parsed);
     check_day(query.from, param(t, "from"));
     check_day(query.to, param(t, "to"));
     check(query.from <= query.to && query.to - query.from < kMaxDailyRangeDays, "from ≤ to, at most 366 days");
     check_country(query.country, param(t, "country"));
-  } else if (pattern == "/" || pattern == "/assets/{name}") {
+  } else if (pattern == "/" || pattern == "/assets/{name}" || pattern == "/favicon.ico") {
     return std::nullopt;  // the dashboard's view parameters are the page's own; assets ignore any
   } else {
     return check_no_params(t.params);

@@ -75,7 +75,7 @@ TEST_CASE("user stats view has the SPEC §4 fields", "[json]") {
 }
 
 TEST_CASE("game stats views", "[json]") {
-  GameStats g{4, 8, money("8.860"), 2, 1.5, 2065.25, 3, 1, 2.215, 8.86};
+  GameStats g{4, 8, money("8.860"), 2, 1.5, 2065.25, 3, 1, money("2.2150"), money("8.8600")};
   CHECK(to_json_text(g) ==
         R"({"daily_active_users":4,"logins":8,"revenue_usd":8.86,"paid_users":2,"avg_sessions_per_user":1.5,)"
         R"("avg_time_spent_seconds":2065.25,"new_users":3,"payers":1,"arpdau_usd":2.215,"arppu_usd":8.86})");
@@ -102,7 +102,7 @@ TEST_CASE("statistics views written as text escape strings and separate rows", "
   CHECK(v.at("days_since_last_login").as_int64() == 12);
   CHECK(v.at("revenue_usd").as_double() == 7200.0);
   CHECK(v.size() == 12);
-  const std::vector<CountryGameStats> rows{{"DE", GameStats{1, 2, money("0.50"), 0, 0, 0, 1, 1, 0.5, 0.5}}, {"ES", GameStats{}}};
+  const std::vector<CountryGameStats> rows{{"DE", GameStats{1, 2, money("0.50"), 0, 0, 0, 1, 1, money("0.5000"), money("0.5000")}}, {"ES", GameStats{}}};
   CHECK(to_json_text(rows) ==
         R"([{"country":"DE","daily_active_users":1,"logins":2,"revenue_usd":0.5,"paid_users":0,)"
         R"("avg_sessions_per_user":0.0,"avg_time_spent_seconds":0.0,"new_users":1,"payers":1,"arpdau_usd":0.5,"arppu_usd":0.5},)"
