@@ -231,8 +231,10 @@ void ModelBuilder::finish(std::int64_t run_id, UnixSeconds loaded_at) {
   for (const auto& [country, figures] : game_totals_) {
     write_game_row(out_[static_cast<std::size_t>(Table::game_totals)], figures, std::nullopt, country_text(country));
   }
-  for (const auto& [key, cohort] : game_cohorts_) {
+  // An entry, not a structured binding: clang 14 (the fuzz build) cannot capture bindings in a lambda.
+  for (const auto& entry : game_cohorts_) {
     write_row(out_[static_cast<std::size_t>(Table::game_cohorts)], 8, [&](BinaryRow& row) {
+      const auto& [key, cohort] = entry;
       row.day(key.first).text(country_text(key.second)).int4(cohort.new_users);
       for (const std::int64_t retained : cohort.retained) row.int4(retained);
     });

@@ -204,6 +204,10 @@ void request_target(std::string_view bytes) {
     check(reply.status == http::status::ok && reply.content_type.starts_with("text/html"), "/ is the dashboard page");
     return;
   }
+  if (request.route->pattern == "/favicon.ico") {
+    check(reply.status == http::status::no_content && reply.body.empty(), "/favicon.ico is an empty 204");
+    return;
+  }
   if (request.route->pattern == "/assets/{name}" && reply.status == http::status::ok) {
     check(reply.cache_control.find("immutable") != std::string::npos, "an asset found is immutable");
     return;
