@@ -13,6 +13,18 @@ std::string number(double value) {
   return std::string(buffer.data(), result.ptr);
 }
 
+void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+template <class T>
+void sample(std::string& out, std::string_view name, T value) {
+  out.append(name).append(" ").append(std::to_string(value)).append("\n");
+}
+
+}  // namespace
+
 std::string label_value(std::string_view text) {
   std::string out;
   for (const char c : text) {
@@ -25,18 +37,6 @@ std::string label_value(std::string_view text) {
   }
   return out;
 }
-
-void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
-  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
-  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
-}
-
-template <class T>
-void sample(std::string& out, std::string_view name, T value) {
-  out.append(name).append(" ").append(std::to_string(value)).append("\n");
-}
-
-}  // namespace
 
 void Metrics::observe(std::string_view route, unsigned status, std::chrono::duration<double> elapsed) {
   const double seconds = elapsed.count();

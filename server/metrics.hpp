@@ -59,4 +59,7 @@ class Metrics {
   std::atomic<std::uint64_t> pipeline_queries_{0};
 };
 
+// A Prometheus label value: backslash, double quote and newline escaped (text format 0.0.4).
+std::string label_value(std::string_view text);
+
 }  // namespace ge::server

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "common/db/conninfo.hpp"
+#include "server/metrics.hpp"
 #include "server/queries.hpp"
 
 namespace ge::server {
@@ -64,19 +65,6 @@ std::string seconds(std::chrono::milliseconds ms) {
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, static_cast<double>(ms.count()) / 1000.0,
                                     std::chars_format::fixed, 3);
   return std::string(buffer, result.ptr);
-}
-
-std::string label_value(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
 }
 
 }  // namespace
