@@ -18,6 +18,7 @@ REPLICA_DIR  ?= $(CURDIR)/var/pg-replica
 REPLICA_PORT ?= $(shell echo $$(( $(PG_PORT) + 10 )))
 TEST_PG_PORT ?= 25433
 ASAN_PG_PORT ?= 25434
+RELEASE_PG_PORT ?= 25435
 FUZZ_SECONDS ?= 600
 EVENTS     ?= data/events.jsonl
 RATES      ?= data/exchange_rates.jsonl
@@ -43,10 +44,11 @@ endif
 RUN_THREADS    ?= $(shell n=$$(( $(JOBS) / 2 )); echo $$(( n > 0 ? n : 1 )))
 RUN_SERVE_ARGS ?= --threads $(RUN_THREADS) --listen 127.0.0.1
 
-# Configure with Ninja, unless the build directory already has another generator.
-configure = cmake -S . -B $(1) $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja) $(2) $(CMAKE_ARGS)
+# The presets of CMakePresets.json: dev (build/), asan (build-asan/), fuzz (build-fuzz/), release
+# (build-release/). The test cluster's port is this checkout's, given on the command line.
+configure = cmake --preset $(1) $(2) $(CMAKE_ARGS)
 
-.PHONY: help deps configure binaries build test test-asan fuzz db replica stop load run bench-load bench-serve bench-replicas soak clean
+.PHONY: help deps configure binaries build test test-asan release fuzz format format-check tidy db replica stop load run bench-load bench-serve bench-replicas soak clean
 
 help: ## list the targets
 	@echo "usage: make TARGET [DATABASE_URL=postgresql://...] [PG_PORT=$(PG_PORT)]"
@@ -56,22 +58,26 @@ deps: ## install the missing Debian packages (scripts/packages.txt)
 	@scripts/deps
 
 configure: deps
-	@$(call configure,build,-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGE_WARNINGS_AS_ERRORS=ON -DGE_TEST_PG_PORT=$(TEST_PG_PORT)) >/dev/null
+	@$(call configure,dev,-DGE_TEST_PG_PORT=$(TEST_PG_PORT)) >/dev/null
 
 binaries: configure ## build only evload and evserve into build/ (what make run needs)
-	@cmake --build build -j$(JOBS) --target evload evserve
+	@cmake --build --preset dev -j$(JOBS) --target evload evserve
 
-build: configure ## configure and build everything, tests included, into build/ (RelWithDebInfo, warnings are errors)
-	@cmake --build build -j$(JOBS)
+build: configure ## configure and build everything, tests included, into build/ (preset dev: RelWithDebInfo, warnings are errors)
+	@cmake --build --preset dev -j$(JOBS)
 
 test: build ## build, then run every test (ctest)
-	@ctest --test-dir build --output-on-failure -j$(CTEST_JOBS)
+	@ctest --preset dev -j$(CTEST_JOBS)
 
-test-asan: deps ## build into build-asan/ with ASan+UBSan (Debug), then run every test (test DB port ASAN_PG_PORT)
-	@$(call configure,build-asan,-DCMAKE_BUILD_TYPE=Debug -DGE_SANITIZE=ON -DGE_WARNINGS_AS_ERRORS=ON -DGE_TEST_PG_PORT=$(ASAN_PG_PORT)) >/dev/null
-	@cmake --build build-asan -j$(JOBS)
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir build-asan --output-on-failure -j$(CTEST_JOBS)
+test-asan: deps ## build into build-asan/ with ASan+UBSan (preset asan: Debug), then run every test (test DB port ASAN_PG_PORT)
+	@$(call configure,asan,-DGE_TEST_PG_PORT=$(ASAN_PG_PORT)) >/dev/null
+	@cmake --build --preset asan -j$(JOBS)
+	@ctest --preset asan -j$(CTEST_JOBS)
+
+release: deps ## build into build-release/ at -O3 (preset release, the Dockerfile's build type), then run every test
+	@$(call configure,release,-DGE_TEST_PG_PORT=$(RELEASE_PG_PORT)) >/dev/null
+	@cmake --build --preset release -j$(JOBS)
+	@ctest --preset release -j$(CTEST_JOBS)
 
 fuzz: deps ## libFuzzer (clang-14, ASan+UBSan, build-fuzz/): each target FUZZ_SECONDS (600) from its seeds (scripts/fuzz)
 	@scripts/fuzz --seconds $(FUZZ_SECONDS)
@@ -113,5 +119,14 @@ bench-replicas: build ## one primary, two hot standbys, evserve on each under wr
 soak: build ## 10 min of mixed wrk traffic (256 connections) with a reload a minute: errors, p99, RSS (scripts/soak)
 	@scripts/soak
 
+format: ## apply .clang-format to every C++ source in git (scripts/format)
+	@scripts/format
+
+format-check: ## list the C++ sources that .clang-format would change; fails if any (scripts/format --check)
+	@scripts/format --check
+
+tidy: configure ## clang-tidy (.clang-tidy) over the project's sources, with build/compile_commands.json (scripts/tidy)
+	@scripts/tidy -j $(JOBS)
+
 clean: ## remove the build directories (var/ and its database stay)
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-release

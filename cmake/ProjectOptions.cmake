@@ -1,38 +1,45 @@
-# One interface target carries the project's warning policy; every target links it.
-option(GE_WARNINGS_AS_ERRORS "Treat compiler warnings as errors" OFF)
-option(GE_SANITIZE "Build with -fsanitize=address,undefined" OFF)
-option(GE_BUILD_TESTS "Build the test suite" ${PROJECT_IS_TOP_LEVEL})
-option(GE_FUZZ "Build the libFuzzer targets of tests/fuzz (clang only; ASan+UBSan, no test suite)" OFF)
+# The project's options. The developer-only ones (warnings as errors, sanitizers, fuzzing, tests)
+# exist only when gameevents is the top-level project: a parent project that adds it with
+# add_subdirectory() or FetchContent gets the libraries, built its own way.
+include(CMakeDependentOption)
+
+if(PROJECT_IS_TOP_LEVEL)
+  option(GE_WARNINGS_AS_ERRORS "Treat compiler warnings as errors" OFF)
+  option(GE_SANITIZE "Build with -fsanitize=address,undefined" OFF)
+  option(GE_FUZZ "Build the libFuzzer targets of tests/fuzz (clang only; ASan+UBSan, no test suite)" OFF)
+  cmake_dependent_option(GE_BUILD_TESTS "Build the test suite" ON "NOT GE_FUZZ" OFF)
+else()
+  set(GE_WARNINGS_AS_ERRORS OFF)
+  set(GE_SANITIZE OFF)
+  set(GE_FUZZ OFF)
+  set(GE_BUILD_TESTS OFF)
+endif()
+option(GE_HARDENING "Harden the binaries: _FORTIFY_SOURCE, stack protector, stack clash, CET, PIE, full RELRO" ON)
 
 if(GE_FUZZ)
   # libFuzzer comes with clang (Debian: clang-14 + libclang-rt-14-dev); GCC has no equivalent.
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "GE_FUZZ=ON needs clang (e.g. -DCMAKE_CXX_COMPILER=clang++-14), not ${CMAKE_CXX_COMPILER_ID}")
   endif()
-  if(GE_BUILD_TESTS)
-    message(FATAL_ERROR "GE_FUZZ=ON builds only the fuzz targets: configure with -DGE_BUILD_TESTS=OFF")
-  endif()
   if(GE_SANITIZE)
     message(FATAL_ERROR "GE_FUZZ=ON already sanitizes (address,undefined): leave GE_SANITIZE off")
   endif()
 endif()
 
-add_library(project_warnings INTERFACE)
-target_compile_options(project_warnings INTERFACE
-  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
-  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
-  -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
-  $<$<BOOL:${GE_WARNINGS_AS_ERRORS}>:-Werror>)
+# ccache, when installed, makes rebuilds (and a second checkout's build) cheap; CI has none.
+if(PROJECT_IS_TOP_LEVEL AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  find_program(GE_CCACHE ccache)
+  if(GE_CCACHE)
+    set(CMAKE_CXX_COMPILER_LAUNCHER ${GE_CCACHE})
+  endif()
+endif()
 
-add_library(project_options INTERFACE)
-if(GE_SANITIZE)
-  target_compile_options(project_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
-  target_link_options(project_options INTERFACE -fsanitize=address,undefined)
-endif()
-if(GE_FUZZ)
-  # Every project library gets libFuzzer's coverage feedback (fuzzer-no-link); only the fuzz
-  # executables link libFuzzer's main (tests/fuzz/CMakeLists.txt).
-  target_compile_options(project_options INTERFACE
-    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
-  target_link_options(project_options INTERFACE -fsanitize=address,undefined)
-endif()
+# gameevents::options: what every target compiles and links with besides warnings (sanitizers,
+# hardening); gameevents::warnings: the warning policy. Every project target links both.
+add_library(gameevents_options INTERFACE)
+add_library(gameevents::options ALIAS gameevents_options)
+
+include(${CMAKE_CURRENT_LIST_DIR}/CompilerWarnings.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/Sanitizers.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/Hardening.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/CodeGeneration.cmake)

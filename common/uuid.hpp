@@ -27,7 +27,7 @@ struct UuidHash {
   std::size_t operator()(const Uuid& id) const noexcept {
     // Time-based ids differ in a few bits only (xxxxxxxx-683b-11ee-…): every bit of both halves
     // must reach every bit of the hash, so both go through a full 64-bit finaliser.
-    return static_cast<std::size_t>(mix(id.high ^ mix(id.low + 0x9E3779B97F4A7C15ULL)));
+    return mix(id.high ^ mix(id.low + 0x9E3779B97F4A7C15ULL));  // std::size_t is std::uint64_t
   }
   static constexpr std::uint64_t mix(std::uint64_t x) noexcept {  // MurmurHash3's fmix64
     x ^= x >> 33;

@@ -6,7 +6,7 @@
 
 namespace ge {
 namespace {
-std::uint32_t tag_of(std::size_t hash) { return static_cast<std::uint32_t>(static_cast<std::uint64_t>(hash) >> 32); }
+std::uint32_t tag_of(std::size_t hash) { return static_cast<std::uint32_t>(hash >> 32); }
 }  // namespace
 
 std::uint32_t UuidIndex::number_of(const Uuid& id) {

@@ -43,7 +43,7 @@ std::size_t FdSource::read(char* data, std::size_t size) {
     return n;
   }
   if (remaining_ == 0) return 0;
-  if (remaining_ < size) size = static_cast<std::size_t>(remaining_);
+  if (remaining_ < size) size = remaining_;
   ssize_t got;
   do {
     got = ::read(fd_, data, size);

@@ -35,7 +35,7 @@ void EventStore::reserve_for_file(std::uint64_t file_bytes) {
                               sizeof(CompactEvent);
     if (wanted > cap) wanted = cap;
   }
-  events_.reserve(static_cast<std::size_t>(wanted));
+  events_.reserve(wanted);
 }
 
 void EventStore::add(const ParsedEvent& event, std::uint64_t line) {

@@ -178,7 +178,7 @@ std::string plural(std::uint64_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-UnixSeconds now_unix() { return static_cast<UnixSeconds>(std::time(nullptr)); }
+UnixSeconds now_unix() { return std::time(nullptr); }
 
 // evload check --db: the live generation's measures for the shrink gate, read-only (the reader
 // role will do). A database that cannot be read is an error of the check, not a pass.
