@@ -21,7 +21,7 @@ std::string digits_of(Int128 value) {
   return digits;
 }
 std::string with_point(Int128 mantissa, int scale) {
-  const std::string digits = digits_of(mantissa);
+  std::string digits = digits_of(mantissa);  // not const: `return digits` moves it
   const auto fraction = static_cast<std::size_t>(scale);
   if (fraction == 0) return digits;
   // At least one digit before the point: pad with zeros as "0.05" needs.

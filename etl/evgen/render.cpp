@@ -405,7 +405,7 @@ void Renderer::render(const Event& e, std::string& out) {
   top.write(scratch_, compact);
   switch (malformed) {
     case Malformed::truncated: {
-      const std::size_t keep = 1 + static_cast<std::size_t>(hash % (scratch_.size() - 2));
+      const std::size_t keep = 1 + hash % (scratch_.size() - 2);
       out.append(scratch_, 0, keep);
       break;
     }
