@@ -418,7 +418,7 @@ TEST_CASE("a large shuffled input (parallel sort path): every duplicate found, e
   std::uint64_t state = 12345;
   for (std::size_t i = lines.size() - 1; i > 0; --i) {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    std::swap(lines[i], lines[static_cast<std::size_t>((state >> 33) % (i + 1))]);
+    std::swap(lines[i], lines[(state >> 33) % (i + 1)]);
   }
   const auto r = run_pipeline(lines_of(lines));
   CHECK(r.lines == 3 * kUsers);

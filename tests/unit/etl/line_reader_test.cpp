@@ -103,7 +103,7 @@ TEST_CASE("lines longer than the buffer, across chunk boundaries") {
   std::string content;
   std::vector<Got> expected;
   for (std::uint64_t i = 1; i <= 60; ++i) {
-    std::string text(static_cast<std::size_t>((i * 7) % 41), static_cast<char>('a' + i % 26));
+    std::string text((i * 7) % 41, static_cast<char>('a' + i % 26));
     if (i % 5 == 0) text.clear();
     content += text + (i % 3 == 0 ? "\r\n" : "\n");
     expected.push_back({i, text, false, text.empty()});

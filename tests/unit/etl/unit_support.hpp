@@ -139,7 +139,7 @@ inline std::vector<RawRow> decode_rows(std::string_view stream) {
     return piece;
   };
   while (at < stream.size()) {
-    const auto fields = static_cast<std::size_t>(read_be(take(2)));
+    const std::size_t fields = read_be(take(2));
     RawRow row;
     for (std::size_t f = 0; f < fields; ++f) {
       const std::int64_t length = read_signed(take(4));
@@ -156,7 +156,7 @@ inline std::vector<RawRow> decode_rows(std::string_view stream) {
 
 // PostgreSQL numeric wire form → "1.287" (dscale fraction digits).
 inline std::string numeric_text(std::string_view bytes) {
-  const auto ndigits = static_cast<std::size_t>(read_be(bytes.substr(0, 2)));
+  const std::size_t ndigits = read_be(bytes.substr(0, 2));
   const std::int64_t weight = read_signed(bytes.substr(2, 2));
   const auto dscale = static_cast<std::int64_t>(read_be(bytes.substr(6, 2)));
   std::vector<std::uint64_t> digits;
