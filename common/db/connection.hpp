@@ -60,7 +60,7 @@ class Connection {
   std::string error_message() const;
   // Takes ownership of a result from this connection (PQgetResult); throws Error, with the
   // result's SQLSTATE, unless it is a success.
-  Result check(PGresult* result, std::string_view what);
+  Result check(PGresult* raw, std::string_view what);
 
  private:
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_{nullptr, &PQfinish};

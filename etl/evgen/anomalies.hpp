@@ -21,6 +21,6 @@
 
 namespace ge::evgen {
 
-void inject_anomalies(const Population& population, std::uint64_t user, double rate, Rng& rng, UserEvents& user_events);
+void inject_anomalies(const Population& population, std::uint64_t user, double rate, Rng& rng, UserEvents& ue);
 
 }  // namespace ge::evgen

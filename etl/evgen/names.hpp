@@ -19,9 +19,9 @@ struct Country {
 std::span<const Country> countries() noexcept;
 
 // Fills the demographic fields of a registration (country, device, campaign, name).
-void draw_profile(Rng& rng, Event& registration);
+void draw_profile(Rng& rng, Event& e);
 
 // Appends the registration's name as UTF-8 (not JSON-escaped).
-void append_name(const Event& registration, std::string& out);
+void append_name(const Event& e, std::string& out);
 
 }  // namespace ge::evgen

@@ -111,7 +111,7 @@ double tolerance(std::string_view key) {
   return 0;
 }
 
-double as_number(const json::value& v) { return v.is_double() ? v.get_double() : static_cast<double>(v.to_number<double>()); }
+double as_number(const json::value& v) { return v.is_double() ? v.get_double() : v.to_number<double>(); }
 
 // Compares expected fields; actual may have more. Returns a description of the first mismatch.
 std::optional<std::string> compare_object(const json::object& expect, const json::value& actual_value) {
@@ -256,7 +256,7 @@ std::variant<json::value, std::string> csv_as_json(const std::string& body, bool
   }
   if (!single) return json::value(std::move(rows));
   if (rows.size() != 1) return "expected one record, got " + std::to_string(rows.size());
-  return json::value(std::move(rows.front()));
+  return std::move(rows.front());
 }
 
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& params) {
