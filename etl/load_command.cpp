@@ -1,7 +1,6 @@
 #include "etl/load_command.hpp"
 
 #include <chrono>
-#include <ctime>
 #include <iostream>
 #include <memory>
 
