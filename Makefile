@@ -105,7 +105,7 @@ run: load ## load, then serve the stats API on HTTP_PORT (8086) in the foregroun
 bench-load: build ## evload on 10M generated events (plain, 15 .gz, 15 .zst) beside a raw-line COPY (scripts/bench-load)
 	@scripts/bench-load
 
-bench-serve: build ## wrk against evserve beside pgbench -S on the bench-load dataset (scripts/bench-serve)
+bench-serve: build ## wrk against evserve beside pgbench -S on the bench-load dataset; the §7 daily series and retention at 1M and 10M events (scripts/bench-serve)
 	@scripts/bench-serve
 
 bench-dashboard: binaries ## the dashboard's time to a fully drawn page in headless Chromium, cold and warm, DASHBOARD_RUNS (5) each (nordeus-like fixture)
