@@ -81,6 +81,8 @@
     if (response.ok) return { ok: true, status: response.status, body, problem: null };
     return { ok: false, status: response.status, body, problem: describe(response, body) };
   }
+  // The server's message as the end of a sentence (libpq's own messages end in "?" or ".").
+  const ended = (text) => (/[.?!]$/.test(text) ? text : text + ".");
   function describe(response, body) {
     const message = body && (body.message || body.error) ? body.message || body.error : response.statusText;
     const retry = response.headers.get("Retry-After");
@@ -91,13 +93,13 @@
     }
     if (response.status === 503) {
       if (body && (body.error === "no_data" || body.reason === "no_data")) return "No data has been loaded yet: run evload, then reload this page.";
-      return `The database is unavailable (503): ${message}.` + (retry ? ` Try again in ${retry} s.` : "");
+      return `The database is unavailable (503): ${ended(message)}` + (retry ? ` Try again in ${retry} s.` : "");
     }
     if (response.status === 400) {
-      return `Bad request (400)` + (body && body.parameter ? ` in “${body.parameter}”` : "") + `: ${message}.`;
+      return `Bad request (400)` + (body && body.parameter ? ` in “${body.parameter}”` : "") + `: ${ended(message)}`;
     }
-    if (response.status === 404) return `Not found: ${message}.`;
-    return `The server answered ${response.status}: ${message}.`;
+    if (response.status === 404) return `Not found: ${ended(message)}`;
+    return `The server answered ${response.status}: ${ended(message)}`;
   }
 
   // ---- panels: a message line and a loading count --------------------------------------------
@@ -575,7 +577,7 @@
     } else if (ready.status === 503 && ready.body && ready.body.reason === "no_data") {
       readyProblem = "No data has been loaded yet: run evload, then reload this page.";
     } else if (ready.status === 503) {
-      readyProblem = "The database is unavailable (503): " + ((ready.body && ready.body.message) || "not ready") + ".";
+      readyProblem = "The database is unavailable (503): " + ended((ready.body && ready.body.message) || "not ready");
     } else {
       readyProblem = ready.problem || "evserve is not ready.";
     }

@@ -251,6 +251,7 @@ try {
     check(unauthorized.length > 0 && /\(401\)/.test(asked) && /access token/i.test(asked) && (await ap.$$(".tile")).length === 0,
           "--auth-scope all: a 401 is a message asking for an access token", asked);
     check(await ap.$eval("#token-form", (el) => !el.hidden), "--auth-scope all: the access token field is shown");
+    await ap.screenshot({ path: path.join(args.screenshots, "dashboard-token.png") });
     let views = await viewCount(ap);
     await ap.type("#token", "not-the-token");
     await ap.click("#token-form button[type=submit]");
@@ -277,7 +278,6 @@ try {
     check(csv.status() === 200 && csv.request().headers().authorization === auth.Authorization && /^text\/csv/.test(csv.headers()["content-type"]),
           "the daily CSV download sends the token", `${csv.status()} ${csv.headers()["content-type"]}`);
     check(problems.filter((p) => !/401/.test(p)).length === 0, "bearer tokens: no console error but the 401s, no uncaught error", problems.join(" | "));
-    await ap.screenshot({ path: path.join(args.screenshots, "dashboard-token.png") });
     await ap.close();
   }
 
