@@ -75,14 +75,17 @@ int main(int argc, char** argv) {
 
   CLI::App app{"evserve: read-only HTTP API for the game events analytics (docs/data-contract.md §4-§6)"};
   app.footer(R"(Endpoints: /v1/users/{user_id}/stats[?date=], /v1/game/stats[?date=][&country=|&group_by=country],
-/v1/game/daily?from=&to=[&country=], /queryUserData, /queryGameData, /v1/loads/latest,
-/healthz, /readyz, /metrics, /openapi.json; the dashboard at / (its files under /assets/).
+/v1/game/daily?from=&to=[&country=], /v1/game/retention?from=&to=[&country=], /queryUserData,
+/queryGameData, /v1/loads/latest, /healthz, /readyz, /metrics, /openapi.json; the dashboard at /
+(its files under /assets/). &format=csv on /v1/game/stats, /v1/game/daily and /v1/game/retention
+answers RFC 4180 CSV with a header row, as a download.
 
 Examples:
   evserve --db postgresql://postgres@127.0.0.1:5432/events
   DATABASE_URL=postgresql:///events EVSERVE_PORT=9000 evserve --threads 4 --pool-size 8
   evserve --db 'host=/run/postgresql dbname=events' --listen 127.0.0.1 --port 0 --access-log
-  curl 'http://localhost:8086/v1/game/stats?date=2010-05-08&country=DE')");
+  curl 'http://localhost:8086/v1/game/stats?date=2010-05-08&country=DE'
+  curl 'http://localhost:8086/v1/game/retention?from=2010-05-08&to=2010-05-22&format=csv')");
   app.option_defaults()->always_capture_default();
   app.add_option("--db", config.pool.conninfo, "PostgreSQL connection string or URI (empty: libpq's PG* defaults)")
       ->envname("DATABASE_URL");
