@@ -5,6 +5,8 @@
 
 #include "common/db/connection.hpp"
 #include "server/metrics.hpp"
+#include "server/pool.hpp"
+#include "server/route_table.hpp"
 #include "server/router.hpp"
 
 using namespace ge::server;
