@@ -9,6 +9,7 @@
 
 #include "common/db/connection.hpp"
 #include "common/db/conninfo.hpp"
+#include "common/db/sqlstate.hpp"
 #include "common/version.hpp"
 #include "server/db_failure.hpp"
 #include "server/listen_address.hpp"
@@ -41,14 +42,14 @@ bool report_database(ge::server::Pool& pool) {
         std::cerr << "evserve: database reachable; ev_live.dataset is empty\n";
       }
     } catch (const ge::db::Error& error) {
-      if (!ge::server::is_missing_relation(error.sqlstate())) throw;
+      if (!ge::db::sqlstate::is_missing_relation(error.sqlstate())) throw;
       std::cerr << "evserve: database reachable; no data loaded yet (stats answer 503 no_data until evload runs)\n";
     }
   } catch (const std::exception& error) {
     const std::string cause = ge::server::describe_db_failure(error.what());
     // Only a failure to connect (08000 from db::Connection) can be a refused login.
     const auto* db_error = dynamic_cast<const ge::db::Error*>(&error);
-    if (db_error != nullptr && db_error->sqlstate() == "08000" &&
+    if (db_error != nullptr && db_error->sqlstate() == ge::db::sqlstate::kConnectionException &&
         ge::server::classify_connect_failure(error.what()) == ge::server::DbFailure::login) {
       std::cerr << "evserve: PostgreSQL refuses the login, which retrying will not mend: " << cause
                 << " (check the user, password and database in --db / DATABASE_URL)\n";

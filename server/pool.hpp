@@ -20,34 +20,13 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unordered_set>
 #include <vector>
 
 #include "common/db/connection.hpp"
-#include "server/connection_lost.hpp"
-#include "server/recovery_conflict.hpp"
+#include "server/prepared_statements.hpp"
+#include "server/statement.hpp"
 
 namespace ge::server {
-
-using Clock = std::chrono::steady_clock;
-
-// One SQL statement the server runs: a unique name, the text with $1.. parameters.
-struct Statement {
-  std::string_view name;
-  std::string_view sql;
-  int parameters = 0;
-};
-
-using SqlParams = std::vector<std::optional<std::string>>;
-
-// One statement to run with its parameters.
-struct Call {
-  const Statement* statement = nullptr;
-  SqlParams params;
-};
-
-// SQLSTATE of a PREPARE whose name the connection already holds.
-inline constexpr std::string_view kDuplicatePreparedStatement = "42P05";
 
 class PoolTimeout : public std::runtime_error {
  public:
@@ -65,7 +44,7 @@ class PooledConnection {
  public:
   PooledConnection(const std::string& conninfo, std::chrono::milliseconds statement_timeout);
   // Prepares the statement on this connection if needed and runs it. Throws db::Error; after
-  // a connection failure the error's SQLSTATE is 08006 and ok() is false.
+  // a connection failure the error's SQLSTATE is 08006 (connection_failure) and ok() is false.
   db::Result run(const Statement& statement, const SqlParams& params);
   bool ok() const noexcept { return !abandoned_ && conn_.ok(); }
   // PQreset when the connection is bad; true when it is usable afterwards.
@@ -74,9 +53,8 @@ class PooledConnection {
   // For running statements without blocking (async_query.hpp).
   db::Connection& connection() noexcept { return conn_; }
   bool is_prepared(std::string_view statement) const { return prepared_.contains(statement); }
-  void forget_prepared(std::string_view statement) { prepared_.erase(statement); }
-  // Prepared by its user without run() (query_pipeline.hpp); `statement` outlives the connection.
-  void mark_prepared(std::string_view statement) { prepared_.insert(statement); }
+  // The bookkeeping every path keeps after its PREPAREs and executions (prepared_statements.hpp).
+  PreparedStatements& prepared() noexcept { return prepared_; }
   // A query was left unfinished on it (its caller went away): not ok() until revived.
   void abandon() noexcept { abandoned_ = true; }
   // The pool's recycle count when this connection was opened or last reset.
@@ -89,7 +67,7 @@ class PooledConnection {
 
   db::Connection conn_;
   std::chrono::milliseconds statement_timeout_;
-  std::unordered_set<std::string_view> prepared_;
+  PreparedStatements prepared_;
   bool abandoned_ = false;
   std::uint64_t epoch_ = 0;
 };
@@ -103,7 +81,7 @@ struct PoolStats {
   std::uint64_t connect_failures = 0;
   std::uint64_t resets = 0;
   std::uint64_t query_errors = 0;
-  std::uint64_t recovery_conflicts = 0;  // queries a hot standby cancelled (recovery_conflict.hpp)
+  std::uint64_t recovery_conflicts = 0;  // queries a hot standby cancelled (sqlstate::is_recovery_conflict)
   std::uint64_t recycles = 0;            // recycle() calls
 };
 
@@ -134,12 +112,20 @@ class Pool {
   Lease acquire(Clock::time_point deadline);
   Lease acquire() { return acquire(Clock::now() + options_.acquire_timeout); }
 
-  // Runs f(PooledConnection&) with a connection. Every statement the server runs is a read, so
-  // what a failover or restart does to it can be retried: a connection that cannot be opened, a
-  // connection that broke under the query (a restart the pool had not noticed yet) and a query a
-  // hot standby cancelled for its replay (recovery_conflict.hpp) are tried again, after a short
-  // pause that doubles (kRetryPauses), until the deadline. Any other error, and the last failure
-  // when the pauses or the deadline run out, is thrown to the caller.
+  // What a failed read says about running it again, for every path (this one and the query
+  // dispatcher's non-blocking ones, which hand a retriable query to Pool::run on the workers). Every statement
+  // the server runs is a read, so what a failover or restart does to it can be retried: a
+  // connection lost under the query (sqlstate::is_connection_lost, or a connection no longer ok)
+  // and a query a hot standby cancelled for its replay (sqlstate::is_recovery_conflict). Any
+  // other error is the statement's own: running it again cannot help. Counts the error (and the
+  // conflict) in the pool's statistics.
+  enum class Failure { statement, connection_lost, recovery_conflict };
+  Failure count_failure(std::string_view sqlstate, bool connection_ok) noexcept;
+
+  // Runs f(PooledConnection&) with a connection. A connection that cannot be opened and a
+  // retriable failure (count_failure) are tried again, after a short pause that doubles
+  // (kRetryPauses), until the deadline. Any other error, and the last failure when the pauses or
+  // the deadline run out, is thrown to the caller.
   template <class F>
   auto run(Clock::time_point deadline, F&& f) {
     for (std::size_t attempt = 0;; ++attempt) {
@@ -158,16 +144,12 @@ class Pool {
       try {
         return f(*lease);
       } catch (const db::Error& error) {
-        count_query_error();
-        const bool conflict = is_recovery_conflict(error.sqlstate());
-        if (conflict) count_recovery_conflict();
-        const bool lost = !lease->ok() || is_connection_lost(error.sqlstate());
-        if (!conflict && !lost) throw;  // the statement's own error: running it again cannot help
-        if (!retry_allowed(attempt, deadline)) throw;
+        const Failure failure = count_failure(error.sqlstate(), lease->ok());
+        if (failure == Failure::statement || !retry_allowed(attempt, deadline)) throw;
         acquired.reset();  // not held during the pause
         // What broke this connection (a restart, a shutdown) broke the idle ones too, and libpq
         // cannot tell until they are used: without this the retry would take one of them.
-        if (lost) discard_idle();
+        if (failure == Failure::connection_lost) discard_idle();
         pause_before_retry(attempt);
       }
     }
@@ -204,8 +186,6 @@ class Pool {
 
   PoolStats stats() const;
   const PoolOptions& options() const noexcept { return options_; }
-  void count_query_error() noexcept { query_errors_.fetch_add(1, std::memory_order_relaxed); }
-  void count_recovery_conflict() noexcept { recovery_conflicts_.fetch_add(1, std::memory_order_relaxed); }
 
   // Every connection open now is closed when it is next given back, and the idle ones at once;
   // those opened afterwards go where the connection string leads now (any thread).
@@ -216,7 +196,7 @@ class Pool {
   }
 
   // Requests queued for a database worker count as waiting for a connection (the workers are as
-  // many as the connections). The session calls these around the hand-over.
+  // many as the connections). The query dispatcher calls these around the hand-over.
   void job_queued() noexcept { queued_.fetch_add(1, std::memory_order_relaxed); }
   void job_started() noexcept { queued_.fetch_sub(1, std::memory_order_relaxed); }
   void count_acquire_timeout() noexcept { acquire_timeouts_.fetch_add(1, std::memory_order_relaxed); }

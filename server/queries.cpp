@@ -3,6 +3,9 @@
 #include <array>
 #include <charconv>
 
+#include "common/db/sqlstate.hpp"
+#include "server/pool.hpp"
+
 namespace ge::server {
 namespace {
 
@@ -214,10 +217,6 @@ std::string day_text(DayNumber day) { return format_day(day); }
 
 std::span<const Statement> all_statements() { return kAllStatements; }
 
-bool is_missing_relation(std::string_view sqlstate) noexcept {
-  return sqlstate == "3F000" /* invalid_schema_name */ || sqlstate == "42P01" /* undefined_table */;
-}
-
 Call user_stats_call(const UserStatsQuery& query) {
   if (query.date) return {&kUserDay, {query.user_id, day_text(*query.date)}};
   return {&kUserAllTime, {query.user_id}};
@@ -343,7 +342,7 @@ std::optional<LoadRun> query_latest_load(PooledConnection& conn) {
   try {
     r = conn.run(kLatestLoad, {});
   } catch (const db::Error& error) {
-    if (is_missing_relation(error.sqlstate())) return std::nullopt;
+    if (db::sqlstate::is_missing_relation(error.sqlstate())) return std::nullopt;
     throw;
   }
   if (r.rows() == 0) return std::nullopt;
