@@ -113,6 +113,8 @@ std::size_t EventStore::memory_bytes() const noexcept {
 
 void EventStore::release_user_index() {
   user_index_.drop_lookup();
+  const std::vector<std::uint32_t> new_number = user_index_.sort_ids();
+  for (CompactEvent& event : events_) event.user = new_number[event.user];
 }
 
 }  // namespace ge

@@ -32,7 +32,7 @@
 #include "etl/interrupt.hpp"
 #include "etl/load_report.hpp"
 #include "etl/model_builder.hpp"
-#include "etl/parallel_copy.hpp"
+#include "etl/generation_writer.hpp"
 #include "etl/rejects_writer.hpp"
 #include "etl/user_timelines.hpp"
 
@@ -201,9 +201,12 @@ ExitCode run(const LoadOptions& options, bool load, LoadReport& report) {
   report.mode = load ? "load" : "check";
   report.events_path = options.events_path;
   std::unique_ptr<Generation> generation;
+  std::unique_ptr<GenerationWriter> writer;
   bool swapped = false;
-  // Bookkeeping of a run that stops: its row in evmeta.load_runs, redacted.
+  // Bookkeeping of a run that stops: its row in evmeta.load_runs, redacted. The writer's
+  // transactions roll back first: they hold the locks that dropping the generation needs.
   auto record_failure = [&](const std::string& error, const std::string& report_json, const char* status = "failed") {
+    writer.reset();
     if (generation) generation->fail(redact(error), report_json, status);
   };
   try {
@@ -241,13 +244,17 @@ ExitCode run(const LoadOptions& options, bool load, LoadReport& report) {
 
     std::unique_ptr<ModelBuilder> builder;
     phases.run(load ? "build_and_copy" : "build", [&] {
-      std::unique_ptr<ParallelCopy> copy;
       TableOutputs discard;
-      if (load) copy = std::make_unique<ParallelCopy>(generation->conninfo(), generation->schema(), options.copy_block_bytes);
-      builder = std::make_unique<ModelBuilder>(store, rates, copy ? copy->outputs() : discard);
+      if (load) {
+        writer = std::make_unique<GenerationWriter>(generation->conninfo(), generation->schema(),
+                                                    Generation::after_copy_statements(), options.copy_block_bytes,
+                                                    store.events().size() < kOneConnectionMaxEvents
+                                                        ? &generation->connection() : nullptr);
+      }
+      builder = std::make_unique<ModelBuilder>(store, rates, writer ? writer->outputs() : discard);
       replay_user_timelines(store, *builder);
       builder->finish(report.run_id.value_or(0), now_unix());
-      if (copy) copy->finish();
+      if (writer) writer->end_rows();  // the indexes build from here on, beside the rejects and gates
     }, [&] { return plural(builder ? builder->counts().users : 0, "user"); });
     // The events are no longer needed; the rejects are.
     std::vector<CompactEvent>().swap(store.events());
@@ -278,7 +285,10 @@ ExitCode run(const LoadOptions& options, bool load, LoadReport& report) {
 
     if (load) {
       int index_count = 0;
-      phases.run("index", [&] { index_count = generation->build_indexes(options.index_jobs); },
+      phases.run("index", [&] {
+        writer->wait();
+        index_count = Generation::index_count();
+      },
                  [&] { return std::to_string(index_count) + (index_count == 1 ? " index" : " indexes"); });
       finish_report(report, store, *builder, started);
       // The last point of no return: after the swap a signal no longer undoes the load.
