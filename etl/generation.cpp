@@ -109,7 +109,7 @@ AfterCopy Generation::after_copy_statements() {
   // Statistics only where a query plans with them: the small serving tables that evserve's
   // queries aggregate, join and range-scan. users and user_daily are read only by their primary
   // key (one lookup, one backward step of its index: the plan is the same without statistics,
-  // checked with EXPLAIN in docs/performance.md), and sessions and transactions only by ad-hoc
+  // checked with EXPLAIN in docs/scaling.md), and sessions and transactions only by ad-hoc
   // SQL; autovacuum's ANALYZE follows within minutes for all four. Sampling users and user_daily
   // here was a fifth of the database's work in a load.
   for (Table table : {Table::game_daily, Table::game_totals, Table::game_cohorts, Table::dataset}) {

@@ -52,7 +52,7 @@ class BlockQueue {
 // What to run on a table after its COPY, in its transaction: index builds, ANALYZE.
 using AfterCopy = std::array<std::vector<std::string>, kTableCount>;
 
-// Below this many events a load writes on one connection (measured: docs/performance.md).
+// Below this many events a load writes on one connection (measured: docs/scaling.md, "Where the time goes").
 inline constexpr std::size_t kOneConnectionMaxEvents = 50'000;
 
 class GenerationWriter {
