@@ -127,7 +127,7 @@ std::string Metrics::render(const PoolStats& pool) const {
   header(out, "evserve_build_info", "gauge", "Always 1; the version label is the build's (evserve --version).");
   out.append("evserve_build_info{version=\"").append(label_value(kVersion)).append("\"} 1\n");
   header(out, "evserve_db_recovery_conflicts_total", "counter",
-         "Queries a hot standby cancelled for its replay (SQLSTATE 40001/40P01), each retried once.");
+         "Queries a hot standby cancelled for its replay (SQLSTATE 40001/40P01), each retried after a short pause.");
   sample(out, "evserve_db_recovery_conflicts_total", pool.recovery_conflicts);
   header(out, "evserve_db_pool_recycles_total", "counter",
          "Times the pool let its connections go because the connection string now leads to another server.");

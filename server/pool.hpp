@@ -5,6 +5,7 @@
 // statements are prepared again on first use. Every statement is a named, parameterised
 // prepared statement. recycle() makes every connection open now close when it is next given
 // back (the replica monitor calls it when the server the connection string leads to changes).
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -18,10 +19,12 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
 #include "common/db/connection.hpp"
+#include "server/connection_lost.hpp"
 #include "server/recovery_conflict.hpp"
 
 namespace ge::server {
@@ -131,21 +134,24 @@ class Pool {
   Lease acquire(Clock::time_point deadline);
   Lease acquire() { return acquire(Clock::now() + options_.acquire_timeout); }
 
-  // Runs f(PooledConnection&) with a connection; when the connection turns out broken (a
-  // database restart the pool had not noticed yet), retries once on a fresh one; when a hot
-  // standby cancelled the query for its replay (recovery_conflict.hpp), retries it once.
+  // Runs f(PooledConnection&) with a connection. Every statement the server runs is a read, so
+  // what a failover or restart does to it can be retried: a connection that cannot be opened, a
+  // connection that broke under the query (a restart the pool had not noticed yet) and a query a
+  // hot standby cancelled for its replay (recovery_conflict.hpp) are tried again, after a short
+  // pause that doubles (kRetryPauses), until the deadline. Any other error, and the last failure
+  // when the pauses or the deadline run out, is thrown to the caller.
   template <class F>
   auto run(Clock::time_point deadline, F&& f) {
-    for (int attempt = 0;; ++attempt) {
+    for (std::size_t attempt = 0;; ++attempt) {
       std::optional<Lease> acquired;
       try {
         acquired.emplace(acquire(deadline));
       } catch (const db::Error&) {
-        // Opening a connection failed: once more at once while the deadline allows. A server
-        // shutting down can drop an attempt mid-handshake, where libpq gives up instead of going
-        // on to the next host of a multi-host string; the next attempt finds it refusing and
-        // moves on (to the primary, when a standby stops).
-        if (attempt > 0 || Clock::now() >= deadline) throw;
+        // A server shutting down can drop an attempt mid-handshake, where libpq gives up instead
+        // of going on to the next host of a multi-host string; a later attempt finds it refusing
+        // and moves on (to the primary, when a standby stops).
+        if (!retry_allowed(attempt, deadline)) throw;
+        pause_before_retry(attempt);
         continue;
       }
       Lease& lease = *acquired;
@@ -153,18 +159,26 @@ class Pool {
         return f(*lease);
       } catch (const db::Error& error) {
         count_query_error();
-        if (attempt > 0) throw;
-        if (is_recovery_conflict(error.sqlstate())) {
-          count_recovery_conflict();
-          continue;
-        }
-        if (lease->ok()) throw;
-        // What broke this connection (a restart) broke the idle ones too, and libpq cannot tell
-        // until they are used: without this the retry would take one of them and fail as well.
-        discard_idle();
+        const bool conflict = is_recovery_conflict(error.sqlstate());
+        if (conflict) count_recovery_conflict();
+        const bool lost = !lease->ok() || is_connection_lost(error.sqlstate());
+        if (!conflict && !lost) throw;  // the statement's own error: running it again cannot help
+        if (!retry_allowed(attempt, deadline)) throw;
+        acquired.reset();  // not held during the pause
+        // What broke this connection (a restart, a shutdown) broke the idle ones too, and libpq
+        // cannot tell until they are used: without this the retry would take one of them.
+        if (lost) discard_idle();
+        pause_before_retry(attempt);
       }
     }
   }
+
+  // The pauses between Pool::run's attempts: about 0.6 s in all, enough for a standby's fast
+  // shutdown to start refusing connections (then libpq moves on to the next host), short enough
+  // that a database that is really down still answers 503 well within the request's deadline.
+  static constexpr std::array<std::chrono::milliseconds, 6> kRetryPauses{
+      std::chrono::milliseconds{10}, std::chrono::milliseconds{20}, std::chrono::milliseconds{40},
+      std::chrono::milliseconds{80}, std::chrono::milliseconds{160}, std::chrono::milliseconds{320}};
 
   // Acquiring without blocking, for the I/O threads: an idle connection at once (got), or the
   // waiter is queued and `give` receives the lease later from the thread that releases one (give
@@ -210,6 +224,10 @@ class Pool {
  private:
   void release(std::unique_ptr<PooledConnection> conn) noexcept;
   void discard_idle() noexcept;  // closes every idle connection; the next acquire opens anew
+  static bool retry_allowed(std::size_t attempt, Clock::time_point deadline) noexcept {
+    return attempt < kRetryPauses.size() && Clock::now() + kRetryPauses[attempt] < deadline;
+  }
+  static void pause_before_retry(std::size_t attempt) { std::this_thread::sleep_for(kRetryPauses[attempt]); }
 
   PoolOptions options_;
   mutable std::mutex mutex_;

@@ -17,6 +17,7 @@
 #include "server/async_query.hpp"
 #include "server/browser_http.hpp"
 #include "server/http_framing.hpp"
+#include "server/connection_lost.hpp"
 #include "server/log.hpp"
 #include "server/recovery_conflict.hpp"
 #include "server/response_text.hpp"
@@ -330,11 +331,12 @@ void Session::on_pipelined(const std::shared_ptr<Slot>& slot, const RequestInfo&
                            QueryOutcome outcome) {
   if (outcome.error) {
     state_.pool.count_query_error();
-    // The pipelined connection broke (a database restart), or a hot standby cancelled the query
-    // for its replay (recovery_conflict.hpp): retry once, as Pool::run does, on the workers.
+    // The pipelined connection broke (a database restart or shutdown, connection_lost.hpp), or a
+    // hot standby cancelled the query for its replay (recovery_conflict.hpp): Pool::run on the
+    // workers runs it again.
     const bool conflict = is_recovery_conflict(outcome.error->sqlstate());
     if (conflict) state_.pool.count_recovery_conflict();
-    if (conflict || outcome.error->sqlstate() == "08006") {
+    if (conflict || is_connection_lost(outcome.error->sqlstate())) {
       run_on_workers(slot, info, route, std::move(resolved), deadline);
       return;
     }
@@ -362,9 +364,9 @@ void Session::on_lease(const std::shared_ptr<Slot>& slot, RequestInfo info, std:
                   self->state_.pool.count_query_error();
                   const bool conflict = is_recovery_conflict(outcome.error->sqlstate());
                   if (conflict) self->state_.pool.count_recovery_conflict();
-                  if (!held->ok() || conflict) {
-                    // The connection broke under the query (a database restart), or a hot standby
-                    // cancelled it for its replay: retry once, as Pool::run does, on the workers.
+                  if (!held->ok() || conflict || is_connection_lost(outcome.error->sqlstate())) {
+                    // The connection broke under the query (a database restart or shutdown), or a
+                    // hot standby cancelled it for its replay: Pool::run on the workers runs it again.
                     { const Pool::Lease dropped = std::move(held); }
                     self->run_on_workers(slot, std::move(info), route, std::move(resolved), deadline);
                     return;
