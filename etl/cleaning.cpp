@@ -24,14 +24,16 @@ void parse_step(const std::vector<std::string>& paths, const ExchangeRates& rate
 }
 
 void order_step(EventStore& store, CleaningResult& result) {
-  store.release_user_index();  // every event has its user number: the lookup's memory goes first
+  // Every event has its user number: the lookup's memory goes first, and the users are renumbered
+  // in uuid order, so the sorts below (and so the user tables' COPY rows) follow it.
+  store.release_user_index();
   result.order = deduplicate_and_order_by_user(store);
   result.events_to_replay = store.events().size();
 }
 
 void build_step(EventStore& store, const ExchangeRates& rates, const CleaningSettings& settings, CleaningHost& host,
                 CleaningResult& result) {
-  const std::unique_ptr<ModelOutputs> outputs = host.open_outputs();
+  const std::unique_ptr<ModelOutputs> outputs = host.open_outputs(store.events().size());
   ModelBuilder builder(store, rates, outputs->tables());
   replay_user_timelines(store, builder);
   builder.finish(settings.run_id, host.loaded_at());

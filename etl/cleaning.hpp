@@ -1,6 +1,6 @@
 #pragma once
 // The cleaning stage: SPEC §2 and §3 from the input files to the model's COPY rows, without a
-// database. `evload load` (rows to the parallel COPY), `evload check` (rows counted, then dropped)
+// database. `evload load` (rows to the generation's writer), `evload check` (rows counted, then dropped)
 // and the unit tests (rows kept as strings) all run this one function, so what the tests check is
 // what the product does. Its steps, in order:
 //   parse  every input read and each line parsed into one event store         (SPEC §2 steps 1–2)
@@ -39,14 +39,15 @@ struct CleaningResult {
   Decimal revenue_usd() const noexcept;
 };
 
-// Where the model's COPY rows go, for the length of the build step. Destroyed unfinished (the
-// build failed or was interrupted), it abandons them: the load's COPYs roll back, at once.
+// Where the model's COPY rows go, for the length of the build step. Abandoned unfinished (the
+// build failed or was interrupted), the rows are not committed: a load's writer rolls its
+// COPYs back when the run ends, before the failure is recorded (etl/load_command.cpp).
 class ModelOutputs {
  public:
   virtual ~ModelOutputs() = default;
   virtual TableOutputs& tables() = 0;
   // After the last row (the builder has flushed every table): the load ends its COPYs here and
-  // throws the first failure.
+  // throws the first failure so far (its indexes build on; the load commits them later).
   virtual void finish() {}
 };
 
@@ -58,8 +59,9 @@ class CleaningHost {
   // times and shows each step as a phase and answers a signal between steps; by default the step
   // just runs.
   virtual void run_step(CleaningStep step, const std::function<void()>& work, const CleaningResult& so_far);
-  // Asked for when the build step starts: the load connects its COPY streams only then.
-  virtual std::unique_ptr<ModelOutputs> open_outputs() = 0;
+  // Asked for when the build step starts, with the number of events it replays: the load connects
+  // its COPY streams only then (a small load writes on its own connection instead).
+  virtual std::unique_ptr<ModelOutputs> open_outputs(std::uint64_t events_to_replay) = 0;
   // The dataset row's loaded_at, asked for when the model is finished. By default: now.
   virtual UnixSeconds loaded_at();
 };

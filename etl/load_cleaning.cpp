@@ -1,19 +1,20 @@
 #include "etl/load_cleaning.hpp"
 
-#include "etl/parallel_copy.hpp"
+#include "etl/generation_writer.hpp"
 
 namespace ge {
 namespace {
 
-// One COPY stream per table into the generation, committed by finish().
+// The rows into the generation's writer. finish() ends its COPY streams: the indexes build from
+// there on, beside the rejects and gates; the load waits for them and commits in its index phase.
 class CopyOutputs final : public ModelOutputs {
  public:
-  explicit CopyOutputs(const CopyTarget& target) : copy_(target.conninfo, target.schema, target.block_bytes) {}
-  TableOutputs& tables() override { return copy_.outputs(); }
-  void finish() override { copy_.finish(); }
+  explicit CopyOutputs(GenerationWriter& writer) : writer_(writer) {}
+  TableOutputs& tables() override { return writer_.outputs(); }
+  void finish() override { writer_.end_rows(); }
 
  private:
-  ParallelCopy copy_;
+  GenerationWriter& writer_;
 };
 
 // evload check: the rows are formatted (so the check costs what the load's build does) and dropped.
@@ -44,8 +45,8 @@ void LoadCleaningHost::run_step(CleaningStep step, const std::function<void()>& 
   }
 }
 
-std::unique_ptr<ModelOutputs> LoadCleaningHost::open_outputs() {
-  if (target_) return std::make_unique<CopyOutputs>(*target_);
+std::unique_ptr<ModelOutputs> LoadCleaningHost::open_outputs(std::uint64_t events_to_replay) {
+  if (target_) return std::make_unique<CopyOutputs>(target_->open_writer(events_to_replay));
   return std::make_unique<DiscardedOutputs>();
 }
 

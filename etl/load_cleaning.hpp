@@ -1,10 +1,11 @@
 #pragma once
 // The cleaning stage (etl/cleaning.hpp) as `evload load` and `evload check` run it: each step a
 // timed phase of the run, the report filled in as each step ends, and the model's rows streamed
-// to the new generation's tables by the parallel COPY (a load) or counted and dropped (a check).
-#include <cstddef>
+// to the new generation's tables by its writer (a load) or counted and dropped (a check).
+#include <cstdint>
+#include <functional>
 #include <memory>
-#include <string>
+#include <optional>
 
 #include "etl/cleaning.hpp"
 #include "etl/load_report.hpp"
@@ -12,11 +13,13 @@
 
 namespace ge {
 
-// Where a load's COPY rows go: the generation's schema, through `conninfo`.
+class GenerationWriter;
+
+// Where a load's COPY rows go: the writer of its generation (etl/generation_writer.hpp), opened
+// by the load for a build of `events` events when the build step starts. The load keeps it past
+// the build (its indexes build on while the rejects and gates run) and waits for it.
 struct CopyTarget {
-  std::string conninfo;
-  std::string schema;
-  std::size_t block_bytes = 0;
+  std::function<GenerationWriter&(std::uint64_t events)> open_writer;
 };
 
 class LoadCleaningHost final : public CleaningHost {
@@ -26,7 +29,7 @@ class LoadCleaningHost final : public CleaningHost {
       : phases_(phases), report_(report), target_(std::move(target)) {}
 
   void run_step(CleaningStep step, const std::function<void()>& work, const CleaningResult& so_far) override;
-  std::unique_ptr<ModelOutputs> open_outputs() override;
+  std::unique_ptr<ModelOutputs> open_outputs(std::uint64_t events_to_replay) override;
 
  private:
   PhaseClock& phases_;

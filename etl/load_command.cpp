@@ -9,6 +9,7 @@
 #include "etl/cleaning.hpp"
 #include "etl/exchange_rates.hpp"
 #include "etl/generation.hpp"
+#include "etl/generation_writer.hpp"
 #include "etl/generations.hpp"
 #include "etl/input_error.hpp"
 #include "etl/input_reader.hpp"
@@ -119,7 +120,7 @@ class LoadRun {
   // parse, order and build_and_copy (a check: build) as phases: etl/cleaning.hpp.
   CleaningResult clean(const ExchangeRates& rates, PhaseClock& phases, Progress& progress) {
     std::optional<CopyTarget> target;
-    if (load_) target = CopyTarget{generation_->conninfo(), generation_->schema(), options_.copy_block_bytes};
+    if (load_) target = CopyTarget{[this](std::uint64_t events) -> GenerationWriter& { return open_writer(events); }};
     LoadCleaningHost host(phases, report_, std::move(target));
     CleaningSettings settings;
     settings.read.threads = options_.read_threads;
@@ -127,6 +128,16 @@ class LoadRun {
     settings.progress = &progress;
     settings.run_id = report_.run_id.value_or(0);
     return run_cleaning(inputs_, rates, settings, host);
+  }
+
+  // The generation's writer (etl/generation_writer.hpp), opened when the build starts and kept
+  // past it: each table's indexes build on its COPY connection beside the rejects and gates, and
+  // the index phase waits for them. A small load writes on the load's own connection.
+  GenerationWriter& open_writer(std::uint64_t events) {
+    writer_ = std::make_unique<GenerationWriter>(generation_->conninfo(), generation_->schema(),
+                                                 Generation::after_copy_statements(), options_.copy_block_bytes,
+                                                 events < kOneConnectionMaxEvents ? &generation_->connection() : nullptr);
+    return *writer_;
   }
 
   void write_rejects_file(std::vector<RejectRecord>& rejects) {  // sorts them by line
@@ -141,7 +152,10 @@ class LoadRun {
   // index, then swap: the new generation goes live. Its bookkeeping afterwards cannot undo that.
   void make_live(PhaseClock& phases) {
     int index_count = 0;
-    phases.run("index", [&] { index_count = generation_->build_indexes(options_.index_jobs); },
+    phases.run("index", [&] {
+      writer_->wait();
+      index_count = Generation::index_count();
+    },
                [&] { return std::to_string(index_count) + (index_count == 1 ? " index" : " indexes"); });
     // The last point of no return: after the swap a signal no longer undoes the load.
     throw_if_interrupted();
@@ -196,6 +210,9 @@ class LoadRun {
   // The one way out: the run's row in load_runs, the report and summary line, the error.
   ExitCode finish(const RunEnding& ending) {
     const std::string json = report_json();
+    // The writer's transactions roll back first (unless they committed): they hold the locks that
+    // dropping the generation needs.
+    writer_.reset();
     if (ending.recorded_error && generation_) {
       generation_->fail(redact_(*ending.recorded_error), ending.recorded_with_report ? json : "{}", ending.recorded_status);
     }
@@ -211,6 +228,7 @@ class LoadRun {
   const db::SecretRedactor redact_;
   const Clock::time_point started_ = Clock::now();
   std::unique_ptr<Generation> generation_;
+  std::unique_ptr<GenerationWriter> writer_;  // after generation_: a small load's writer uses its connection
   bool swapped_ = false;
   bool report_final_ = false;
 };

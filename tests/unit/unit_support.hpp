@@ -270,7 +270,7 @@ class StringCleaningHost final : public ge::CleaningHost {
                      std::size_t block_bytes)
       : copy_(copy), rows_(rows), block_bytes_(block_bytes) {}
 
-  std::unique_ptr<ge::ModelOutputs> open_outputs() override { return std::make_unique<Outputs>(*this); }
+  std::unique_ptr<ge::ModelOutputs> open_outputs(std::uint64_t) override { return std::make_unique<Outputs>(*this); }
   ge::UnixSeconds loaded_at() override { return 1700000000; }
 
  private:
