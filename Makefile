@@ -20,6 +20,7 @@ TEST_PG_PORT ?= 25433
 ASAN_PG_PORT ?= 25434
 RELEASE_PG_PORT ?= 25435
 FUZZ_SECONDS ?= 600
+DASHBOARD_RUNS ?= 5
 EVENTS     ?= data/events.jsonl
 RATES      ?= data/exchange_rates.jsonl
 LOAD_ARGS  ?=
@@ -48,7 +49,7 @@ RUN_SERVE_ARGS ?= --threads $(RUN_THREADS) --listen 127.0.0.1
 # (build-release/). The test cluster's port is this checkout's, given on the command line.
 configure = cmake --preset $(1) $(2) $(CMAKE_ARGS)
 
-.PHONY: help deps configure binaries build test test-asan release fuzz format format-check tidy db replica stop load run bench-load bench-serve bench-replicas soak clean
+.PHONY: help deps configure binaries build test test-asan release fuzz format format-check tidy db replica stop load run bench-load bench-serve bench-dashboard bench-replicas soak clean
 
 help: ## list the targets
 	@echo "usage: make TARGET [DATABASE_URL=postgresql://...] [PG_PORT=$(PG_PORT)]"
@@ -110,8 +111,13 @@ run: load ## load, then serve the stats API on HTTP_PORT (8086) in the foregroun
 bench-load: build ## evload on 10M generated events (plain, 15 .gz, 15 .zst) beside a raw-line COPY (scripts/bench-load)
 	@scripts/bench-load
 
-bench-serve: build ## wrk against evserve beside pgbench -S on the bench-load dataset (scripts/bench-serve)
+bench-serve: build ## wrk against evserve beside pgbench -S on the bench-load dataset; the §7 daily series and retention at 1M and 10M events (scripts/bench-serve)
 	@scripts/bench-serve
+
+bench-dashboard: binaries ## the dashboard's time to a fully drawn page in headless Chromium, cold and warm, DASHBOARD_RUNS (5) each (nordeus-like fixture)
+	@tests/browser/run.sh --evserve build/server/evserve --evload build/etl/evload --pgcluster $(PGCLUSTER) \
+	  --cluster-dir $(CURDIR)/build/pg-browser-timing --port $$(( $(TEST_PG_PORT) + 5 )) --fixture tests/fixtures/nordeus-like \
+	  --node-dir $(CURDIR)/build/browser-test --screenshots $(CURDIR)/build/browser-screenshots --timing-runs $(DASHBOARD_RUNS)
 
 bench-replicas: build ## one primary, two hot standbys, evserve on each under wrk during reloads; the lock-conflict hazard (scripts/bench-replicas)
 	@scripts/bench-replicas

@@ -2,6 +2,7 @@
 
 #include "common/huge_pages.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace ge {
@@ -44,5 +45,19 @@ void UuidIndex::grow() {
 }
 
 void UuidIndex::drop_lookup() { std::vector<Slot>().swap(slots_); }
+
+std::vector<std::uint32_t> UuidIndex::sort_ids() {
+  std::vector<std::uint32_t> by_id(ids_.size());
+  for (std::size_t i = 0; i < by_id.size(); ++i) by_id[i] = static_cast<std::uint32_t>(i);
+  std::sort(by_id.begin(), by_id.end(), [&](std::uint32_t a, std::uint32_t b) { return ids_[a] < ids_[b]; });
+  std::vector<std::uint32_t> new_number(ids_.size());
+  std::vector<Uuid> sorted(ids_.size());
+  for (std::size_t rank = 0; rank < by_id.size(); ++rank) {
+    new_number[by_id[rank]] = static_cast<std::uint32_t>(rank);
+    sorted[rank] = ids_[by_id[rank]];
+  }
+  ids_.swap(sorted);
+  return new_number;
+}
 
 }  // namespace ge

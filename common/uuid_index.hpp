@@ -18,6 +18,9 @@ class UuidIndex {
   std::size_t memory_bytes() const noexcept { return slots_.capacity() * sizeof(Slot) + ids_.capacity() * sizeof(Uuid); }
   // Frees the lookup table; ids() stays. number_of() must not be called afterwards.
   void drop_lookup();
+  // Renumbers the ids in ascending order (PostgreSQL's uuid order: the bytes as written) and
+  // returns the new number of each old one. Call after drop_lookup().
+  std::vector<std::uint32_t> sort_ids();
 
  private:
   struct Slot {

@@ -63,53 +63,36 @@ Check read_integer(const element& value, std::int64_t max, std::int64_t& out) {
   }
 }
 
-ParseOutcome rejected(Reason reason, Field field, std::optional<std::uint64_t> event_id, bool duplicate_keys) {
-  ParseOutcome outcome;
-  outcome.reason = reason;
-  outcome.field = field;
-  outcome.event_id = event_id;
-  outcome.duplicate_keys = duplicate_keys;
-  return outcome;
+// Why a line is rejected: the reason, and the field it names. nullopt: the check passed.
+struct Rejection {
+  Reason reason;
+  Field field;
+};
+using Verdict = std::optional<Rejection>;
+
+Verdict reject(Reason reason, Field field) { return Rejection{reason, field}; }
+Verdict reject(Check check, Field field) {
+  return Rejection{check == Check::wrong_type ? Reason::wrong_type : Reason::invalid_value, field};
 }
-}  // namespace
 
-ParseOutcome EventParser::parse(std::string_view text) {
-  element root;
-  if (const auto error = parser_.parse(text.data(), text.size(), false).get(root)) {
-    // Numbers past 64 bits are valid JSON that simdjson cannot hold: retry with stand-ins.
-    const bool number_problem = error == simdjson::NUMBER_ERROR ||
-                                error == simdjson::NUMBER_OUT_OF_RANGE;
-    auto clamped = number_problem ? clamp_out_of_range_numbers(text) : std::nullopt;
-    if (!clamped) return rejected(Reason::malformed_json, Field::none, std::nullopt, false);
-    clamped_line_ = simdjson::padded_string(*clamped);
-    if (parser_.parse(clamped_line_).get(root)) return rejected(Reason::malformed_json, Field::none, std::nullopt, false);
-  }
-  simdjson::dom::object top;
-  if (root.get_object().get(top)) return rejected(Reason::malformed_json, Field::none, std::nullopt, false);
+enum Top { kId, kTimestamp, kType, kData };
+using TopFields = FieldLookup<4>;
+enum Data { kUser, kCountry, kName, kDevice, kCampaign, kAmount, kCurrency };
+using DataFields = FieldLookup<7>;
 
-  enum Top { kId, kTimestamp, kType, kData };
-  FieldLookup<4> fields{{"event_id", "event_timestamp", "event_type", "event_data"}};
-  fields.scan(top, keys_);
-  bool duplicate_keys = fields.duplicate_keys;
-  std::optional<std::uint64_t> event_id;
-  auto reject = [&](Reason reason, Field field) { return rejected(reason, field, event_id, duplicate_keys); };
-  auto reject_check = [&](Check check, Field field) {
-    return reject(check == Check::wrong_type ? Reason::wrong_type : Reason::invalid_value, field);
-  };
-
-  ParseOutcome outcome;
-  ParsedEvent& event = outcome.event;
-
+// event_id, event_timestamp and event_type (SPEC §1.1, in its order). The id is kept for the
+// rejects file as soon as it is valid, whatever is wrong later in the line.
+Verdict check_envelope(const TopFields& fields, ParsedEvent& event, std::optional<std::uint64_t>& event_id) {
   if (!fields.present[kId]) return reject(Reason::missing_field, Field::event_id);
   std::int64_t id = 0;
   if (auto check = read_integer(fields.values[kId], std::numeric_limits<std::int64_t>::max(), id); check != Check::ok)
-    return reject_check(check, Field::event_id);
+    return reject(check, Field::event_id);
   event.event_id = static_cast<std::uint64_t>(id);
   event_id = event.event_id;
 
   if (!fields.present[kTimestamp]) return reject(Reason::missing_field, Field::event_timestamp);
   if (auto check = read_integer(fields.values[kTimestamp], kMaxTimestamp, event.timestamp); check != Check::ok)
-    return reject_check(check, Field::event_timestamp);
+    return reject(check, Field::event_timestamp);
 
   if (!fields.present[kType]) return reject(Reason::missing_field, Field::event_type);
   std::string_view type_name;
@@ -117,79 +100,132 @@ ParseOutcome EventParser::parse(std::string_view text) {
   const auto type = event_type_from_string(type_name);
   if (!type) return reject(Reason::unknown_event_type, Field::event_type);
   event.type = *type;
+  return std::nullopt;
+}
 
+Verdict data_object(const TopFields& fields, simdjson::dom::object& data) {
   if (!fields.present[kData]) return reject(Reason::missing_field, Field::event_data);
-  simdjson::dom::object data;
   if (fields.values[kData].get_object().get(data)) return reject(Reason::wrong_type, Field::event_data);
+  return std::nullopt;
+}
 
-  enum Data { kUser, kCountry, kName, kDevice, kCampaign, kAmount, kCurrency };
-  FieldLookup<7> data_fields{
-      {"user_id", "country", "name", "device_os", "marketing_campaign", "transaction_amount", "transaction_currency"}};
-  data_fields.scan(data, keys_);
-  duplicate_keys = duplicate_keys || data_fields.duplicate_keys;
-  auto string_field = [&](std::size_t index, Field field, std::string_view& out) -> std::optional<ParseOutcome> {
-    if (!data_fields.present[index]) return reject(Reason::missing_field, field);
-    if (data_fields.values[index].get_string().get(out)) return reject(Reason::wrong_type, field);
-    return std::nullopt;
-  };
+// A required string field of event_data.
+Verdict string_field(const DataFields& fields, std::size_t index, Field field, std::string_view& out) {
+  if (!fields.present[index]) return reject(Reason::missing_field, field);
+  if (fields.values[index].get_string().get(out)) return reject(Reason::wrong_type, field);
+  return std::nullopt;
+}
 
+Verdict check_user(const DataFields& fields, ParsedEvent& event) {
   std::string_view user_text;
-  if (auto failure = string_field(kUser, Field::user_id, user_text)) return *failure;
+  if (auto failure = string_field(fields, kUser, Field::user_id, user_text)) return failure;
   const auto user = parse_uuid(user_text);
   if (!user) return reject(Reason::invalid_value, Field::user_id);
   event.user_id = *user;
+  return std::nullopt;
+}
 
-  if (event.type == EventType::registration) {
-    ParsedRegistration& registration = event.registration;
-    std::string_view country;
-    if (auto failure = string_field(kCountry, Field::country, country)) return *failure;
-    if (!is_iso_country(country)) return reject(Reason::invalid_value, Field::country);
-    registration.country[0] = country[0];
-    registration.country[1] = country[1];
+// country, name (optional), device_os, marketing_campaign (required, may be null or "").
+Verdict check_registration(const DataFields& fields, ParsedRegistration& registration) {
+  std::string_view country;
+  if (auto failure = string_field(fields, kCountry, Field::country, country)) return failure;
+  if (!is_iso_country(country)) return reject(Reason::invalid_value, Field::country);
+  registration.country[0] = country[0];
+  registration.country[1] = country[1];
 
-    if (data_fields.present[kName] && !data_fields.values[kName].is_null()) {
-      std::string_view name;
-      if (data_fields.values[kName].get_string().get(name)) return reject(Reason::wrong_type, Field::name);
-      if (name.size() > kMaxNameBytes) return reject(Reason::invalid_value, Field::name);
-      registration.name = name;
-    }
-
-    std::string_view device;
-    if (auto failure = string_field(kDevice, Field::device_os, device)) return *failure;
-    const auto os = device_os_from_string(device);
-    if (!os) return reject(Reason::invalid_value, Field::device_os);
-    registration.device_os = *os;
-
-    if (!data_fields.present[kCampaign]) return reject(Reason::missing_field, Field::marketing_campaign);
-    if (!data_fields.values[kCampaign].is_null()) {
-      std::string_view campaign;
-      if (data_fields.values[kCampaign].get_string().get(campaign))
-        return reject(Reason::wrong_type, Field::marketing_campaign);
-      if (!campaign.empty()) registration.campaign = campaign;
-    }
-  } else if (event.type == EventType::transaction) {
-    if (!data_fields.present[kAmount]) return reject(Reason::missing_field, Field::transaction_amount);
-    const element& amount_value = data_fields.values[kAmount];
-    double amount = 0;
-    switch (amount_value.type()) {
-      case element_type::INT64: amount = static_cast<double>(amount_value.get_int64().value_unsafe()); break;
-      case element_type::UINT64: amount = static_cast<double>(amount_value.get_uint64().value_unsafe()); break;
-      case element_type::DOUBLE: amount = amount_value.get_double().value_unsafe(); break;
-      default: return reject(Reason::wrong_type, Field::transaction_amount);
-    }
-    const auto code = amount_code(amount);
-    if (!code) return reject(Reason::invalid_value, Field::transaction_amount);
-    event.transaction.amount_code = *code;
-
-    std::string_view currency;
-    if (auto failure = string_field(kCurrency, Field::transaction_currency, currency)) return *failure;
-    const auto currency_index = rates_.find(currency);
-    if (!currency_index) return reject(Reason::invalid_value, Field::transaction_currency);
-    event.transaction.currency = *currency_index;
+  if (fields.present[kName] && !fields.values[kName].is_null()) {
+    std::string_view name;
+    if (fields.values[kName].get_string().get(name)) return reject(Reason::wrong_type, Field::name);
+    if (name.size() > kMaxNameBytes) return reject(Reason::invalid_value, Field::name);
+    registration.name = name;
   }
 
+  std::string_view device;
+  if (auto failure = string_field(fields, kDevice, Field::device_os, device)) return failure;
+  const auto os = device_os_from_string(device);
+  if (!os) return reject(Reason::invalid_value, Field::device_os);
+  registration.device_os = *os;
+
+  if (!fields.present[kCampaign]) return reject(Reason::missing_field, Field::marketing_campaign);
+  if (!fields.values[kCampaign].is_null()) {
+    std::string_view campaign;
+    if (fields.values[kCampaign].get_string().get(campaign)) return reject(Reason::wrong_type, Field::marketing_campaign);
+    if (!campaign.empty()) registration.campaign = campaign;
+  }
+  return std::nullopt;
+}
+
+// transaction_amount (a number within 1e-6 of an allowed amount), transaction_currency (a rate's).
+Verdict check_transaction(const DataFields& fields, const ExchangeRates& rates, ParsedTransaction& transaction) {
+  if (!fields.present[kAmount]) return reject(Reason::missing_field, Field::transaction_amount);
+  const element& amount_value = fields.values[kAmount];
+  double amount = 0;
+  switch (amount_value.type()) {
+    case element_type::INT64: amount = static_cast<double>(amount_value.get_int64().value_unsafe()); break;
+    case element_type::UINT64: amount = static_cast<double>(amount_value.get_uint64().value_unsafe()); break;
+    case element_type::DOUBLE: amount = amount_value.get_double().value_unsafe(); break;
+    default: return reject(Reason::wrong_type, Field::transaction_amount);
+  }
+  const auto code = amount_code(amount);
+  if (!code) return reject(Reason::invalid_value, Field::transaction_amount);
+  transaction.amount_code = *code;
+
+  std::string_view currency;
+  if (auto failure = string_field(fields, kCurrency, Field::transaction_currency, currency)) return failure;
+  const auto currency_index = rates.find(currency);
+  if (!currency_index) return reject(Reason::invalid_value, Field::transaction_currency);
+  transaction.currency = *currency_index;
+  return std::nullopt;
+}
+
+// Every field of a line that is a JSON object, in the SPEC's order: the envelope, event_data, its
+// user_id, then what the event's type requires. Fills outcome's event, event_id and duplicate_keys.
+Verdict check_event(const simdjson::dom::object& top, const ExchangeRates& rates, std::vector<std::string_view>& keys,
+                    ParseOutcome& outcome) {
+  TopFields fields{{"event_id", "event_timestamp", "event_type", "event_data"}};
+  fields.scan(top, keys);
+  outcome.duplicate_keys = fields.duplicate_keys;
+  ParsedEvent& event = outcome.event;
+  if (auto failure = check_envelope(fields, event, outcome.event_id)) return failure;
+
+  simdjson::dom::object data;
+  if (auto failure = data_object(fields, data)) return failure;
+  DataFields data_fields{
+      {"user_id", "country", "name", "device_os", "marketing_campaign", "transaction_amount", "transaction_currency"}};
+  data_fields.scan(data, keys);
+  outcome.duplicate_keys = outcome.duplicate_keys || data_fields.duplicate_keys;
+  if (auto failure = check_user(data_fields, event)) return failure;
+
+  if (event.type == EventType::registration) return check_registration(data_fields, event.registration);
+  if (event.type == EventType::transaction) return check_transaction(data_fields, rates, event.transaction);
+  return std::nullopt;
+}
+}  // namespace
+
+bool EventParser::parse_object(std::string_view text, simdjson::dom::object& top) {
+  element root;
+  if (const auto error = parser_.parse(text.data(), text.size(), false).get(root)) {
+    // Numbers past 64 bits are valid JSON that simdjson cannot hold: retry with stand-ins.
+    const bool number_problem = error == simdjson::NUMBER_ERROR || error == simdjson::NUMBER_OUT_OF_RANGE;
+    auto clamped = number_problem ? clamp_out_of_range_numbers(text) : std::nullopt;
+    if (!clamped) return false;
+    clamped_line_ = simdjson::padded_string(*clamped);
+    if (parser_.parse(clamped_line_).get(root)) return false;
+  }
+  return !root.get_object().get(top);
+}
+
+ParseOutcome EventParser::parse(std::string_view text) {
+  ParseOutcome outcome;  // as it starts: malformed_json, no event_id, no duplicate keys
+  simdjson::dom::object top;
+  if (!parse_object(text, top)) return outcome;
+  if (const Verdict rejection = check_event(top, rates_, keys_, outcome)) {
+    outcome.event = ParsedEvent{};  // only an accepted line has an event
+    outcome.reason = rejection->reason;
+    outcome.field = rejection->field;
+    return outcome;
+  }
   outcome.accepted = true;
-  outcome.duplicate_keys = duplicate_keys;
   return outcome;
 }
 

@@ -57,6 +57,9 @@ class EventParser {
   ParseOutcome parse(std::string_view text);
 
  private:
+  // The line as a JSON object; false when it is not one (malformed_json).
+  bool parse_object(std::string_view text, simdjson::dom::object& top);
+
   const ExchangeRates& rates_;
   simdjson::dom::parser parser_;
   std::vector<std::string_view> keys_;

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "common/huge_pages.hpp"
+
 namespace ge {
 
 bool RegistrationRecord::same_content(const RegistrationRecord& other, std::string_view names) const noexcept {
@@ -36,6 +38,9 @@ void EventStore::reserve_for_file(std::uint64_t file_bytes) {
     if (wanted > cap) wanted = cap;
   }
   events_.reserve(wanted);
+  // 2 MiB pages: a page fault per 64k events instead of per 128 as the array fills (the faults
+  // were a tenth of evload's CPU at 1M events), and fewer TLB misses in the sorts.
+  advise_huge_pages(events_.data(), events_.capacity() * sizeof(CompactEvent));
 }
 
 void EventStore::add(const ParsedEvent& event, std::uint64_t line) {
@@ -113,6 +118,8 @@ std::size_t EventStore::memory_bytes() const noexcept {
 
 void EventStore::release_user_index() {
   user_index_.drop_lookup();
+  const std::vector<std::uint32_t> new_number = user_index_.sort_ids();
+  for (CompactEvent& event : events_) event.user = new_number[event.user];
 }
 
 }  // namespace ge

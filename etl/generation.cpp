@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -27,11 +27,25 @@ std::vector<std::string> statements_of(std::string_view script) {
   }
   return statements;
 }
+
+// The table a g20_indexes.sql statement builds on: ALTER TABLE <table> … or CREATE INDEX … ON <table> (…).
+std::size_t table_of(const std::string& statement) {
+  std::string_view rest(statement);
+  if (rest.starts_with("ALTER TABLE ")) {
+    rest.remove_prefix(std::string_view("ALTER TABLE ").size());
+  } else if (const auto on = rest.find(" ON "); on != std::string_view::npos) {
+    rest.remove_prefix(on + 4);
+  }
+  const std::string_view name = rest.substr(0, rest.find_first_of(" ("));
+  for (std::size_t t = 0; t < kTableCount; ++t) {
+    if (kTableNames[t] == name) return t;
+  }
+  throw std::logic_error("g20_indexes.sql: no table of this generation in: " + statement);
+}
 }  // namespace
 
 Generation::Generation(const std::string& conninfo) : conninfo_(conninfo), conn_(conninfo) {
-  conn_.exec("SET client_min_messages = warning");
-  conn_.exec("SET application_name = 'evload'");
+  conn_.exec("SET client_min_messages = warning; SET application_name = 'evload'");
 }
 
 void Generation::lock(bool wait, const std::function<void(const std::string& holder)>& on_wait) {
@@ -39,12 +53,15 @@ void Generation::lock(bool wait, const std::function<void(const std::string& hol
 }
 
 void Generation::migrate() {
-  conn_.exec(sql_file("m001_meta.sql"));  // idempotent: creates the migrations table itself
+  // m001 is idempotent (it creates the migrations table itself); one round trip runs it and reads
+  // what is applied.
+  auto applied = conn_.exec(std::string(sql_file("m001_meta.sql")) + ";\nSELECT version FROM evmeta.schema_migrations");
+  std::vector<std::string> done;
+  for (int i = 0; i < applied.rows(); ++i) done.emplace_back(applied.value(i, 0));
   for (const SqlFile& file : sql_files()) {
     if (!file.name.starts_with("m")) continue;
     const std::string version(file.name);
-    auto applied = conn_.exec_params("SELECT 1 FROM evmeta.schema_migrations WHERE version = $1", {version});
-    if (applied.rows() > 0) continue;
+    if (std::find(done.begin(), done.end(), version) != done.end()) continue;
     db::Transaction transaction(conn_);
     conn_.exec(file.body);
     conn_.exec_params("INSERT INTO evmeta.schema_migrations (version) VALUES ($1)", {version});
@@ -53,80 +70,55 @@ void Generation::migrate() {
 }
 
 void Generation::clean_up_interrupted_runs() {
-  auto leftovers = conn_.exec_params(
-      "SELECT nspname FROM pg_namespace WHERE nspname LIKE $1 ORDER BY nspname",
-      {std::string(kGenerationPrefix) + "%"});
+  // One round trip when there is nothing to clean (PQexec answers with the last statement's rows).
+  auto leftovers = conn_.exec(
+      "UPDATE evmeta.load_runs SET status = 'failed', finished_at = now(), "
+      "error = 'interrupted: the load did not finish (process killed or database restarted)' "
+      "WHERE status = 'running';\n"
+      "SELECT nspname FROM pg_namespace WHERE nspname LIKE " + db::quote_literal(std::string(kGenerationPrefix) + "%") +
+      " ORDER BY nspname");
   for (int i = 0; i < leftovers.rows(); ++i) {
     conn_.exec("DROP SCHEMA IF EXISTS " + db::quote_identifier(leftovers.value(i, 0)) + " CASCADE");
   }
-  conn_.exec(
-      "UPDATE evmeta.load_runs SET status = 'failed', finished_at = now(), "
-      "error = 'interrupted: the load did not finish (process killed or database restarted)' "
-      "WHERE status = 'running'");
 }
 
 std::int64_t Generation::begin(const RunInfo& info) {
+  // The run's row and its empty schema in one transaction of three round trips: the row names
+  // the schema, so a killed run leaves both or neither.
+  db::Transaction transaction(conn_);
   auto inserted = conn_.exec_params(
       "INSERT INTO evmeta.load_runs (status, events_path, events_bytes, rates_path, generation_schema, evload_version) "
       "VALUES ('running', $1, $2, $3, '', $4) RETURNING run_id",
       {info.events_path, std::to_string(info.events_bytes), info.rates_path, std::string(kVersion)});
-  run_id_ = std::stoll(std::string(inserted.value(0, 0)));
-  schema_ = kGenerationPrefix + std::to_string(run_id_);
-  conn_.exec_params("UPDATE evmeta.load_runs SET generation_schema = $1 WHERE run_id = $2",
-                    {schema_, std::to_string(run_id_)});
-  db::Transaction transaction(conn_);
-  conn_.exec("CREATE SCHEMA " + db::quote_identifier(schema_));
-  conn_.exec("SET LOCAL search_path TO " + db::quote_identifier(schema_));
-  conn_.exec(sql_file("g10_tables.sql"));
+  const std::int64_t run_id = std::stoll(std::string(inserted.value(0, 0)));
+  const std::string schema = kGenerationPrefix + std::to_string(run_id);
+  conn_.exec("UPDATE evmeta.load_runs SET generation_schema = " + db::quote_literal(schema) +
+             " WHERE run_id = " + std::to_string(run_id) + ";\nCREATE SCHEMA " + db::quote_identifier(schema) +
+             ";\nSET LOCAL search_path TO " + db::quote_identifier(schema) + ";\n" + std::string(sql_file("g10_tables.sql")));
   transaction.commit();
+  run_id_ = run_id;
+  schema_ = schema;
   return run_id_;
 }
 
-int Generation::build_indexes(int jobs) {
-  std::vector<std::string> statements = statements_of(sql_file("g20_indexes.sql"));
-  const std::vector<std::string> tables(kTableNames.begin(), kTableNames.end());
-  std::mutex mutex;
-  std::size_t next = 0;
-  std::string first_error;
-  auto work = [&](const std::vector<std::string>& items, auto make_sql) {
-    next = 0;
-    std::vector<std::thread> workers;
-    for (int j = 0; j < std::max(1, jobs); ++j) {
-      workers.emplace_back([&] {
-        try {
-          db::Connection conn(conninfo_);
-          conn.exec("SET search_path TO " + db::quote_identifier(schema_));
-          conn.exec("SET maintenance_work_mem = '256MB'");
-          for (;;) {
-            std::size_t mine;
-            {
-              std::lock_guard lock(mutex);
-              if (next >= items.size() || !first_error.empty() || received_signal() != 0) return;
-              mine = next++;
-            }
-            conn.exec(make_sql(items[mine]));
-          }
-        } catch (const std::exception& e) {
-          std::lock_guard lock(mutex);
-          if (first_error.empty()) first_error = e.what();
-        }
-      });
-    }
-    for (auto& worker : workers) worker.join();
-    throw_if_interrupted();  // each index or ANALYZE in flight ran to its end; the rest were skipped
-    if (!first_error.empty()) throw db::Error(first_error);
-  };
-  work(statements, [](const std::string& sql) { return sql; });
-  // Statistics only where a query plans with them: the tables evserve reads. The raw sessions and
-  // transactions (the largest, read only by ad-hoc SQL) are left to autovacuum's ANALYZE, which
-  // follows within minutes; sampling them here was a third of the index phase.
-  std::vector<std::string> analyzed;
-  for (const std::string& table : tables) {
-    if (table != "sessions" && table != "transactions") analyzed.push_back(table);
+AfterCopy Generation::after_copy_statements() {
+  AfterCopy after;
+  for (const std::string& statement : statements_of(sql_file("g20_indexes.sql"))) {
+    after[table_of(statement)].push_back(statement);
   }
-  work(analyzed, [](const std::string& table) { return "ANALYZE " + table; });
-  return static_cast<int>(statements.size());
+  // Statistics only where a query plans with them: the small serving tables that evserve's
+  // queries aggregate, join and range-scan. users and user_daily are read only by their primary
+  // key (one lookup, one backward step of its index: the plan is the same without statistics,
+  // checked with EXPLAIN in docs/scaling.md), and sessions and transactions only by ad-hoc
+  // SQL; autovacuum's ANALYZE follows within minutes for all four. Sampling users and user_daily
+  // here was a fifth of the database's work in a load.
+  for (Table table : {Table::game_daily, Table::game_totals, Table::game_cohorts, Table::dataset}) {
+    after[static_cast<std::size_t>(table)].push_back("ANALYZE " + std::string(to_string(table)));
+  }
+  return after;
 }
+
+int Generation::index_count() { return static_cast<int>(statements_of(sql_file("g20_indexes.sql")).size()); }
 
 void Generation::swap(const std::string& report_json) {
   make_live(conn_, schema_, [&] {

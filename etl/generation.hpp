@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/db/connection.hpp"
+#include "etl/generation_writer.hpp"
 #include "etl/load_lock.hpp"
 
 namespace ge {
@@ -33,9 +34,11 @@ class Generation {
   void clean_up_interrupted_runs();
   // Records a running load and creates its empty generation schema (g10_tables.sql).
   std::int64_t begin(const RunInfo& info);
-  // g20_indexes.sql, its statements spread over `jobs` connections, then ANALYZE. Returns how many
-  // indexes it built.
-  int build_indexes(int jobs);
+  // What each table's writer runs after its COPY (etl/generation_writer.hpp): the statements of
+  // g20_indexes.sql that name the table, then ANALYZE where the planner needs statistics.
+  static AfterCopy after_copy_statements();
+  // How many indexes g20_indexes.sql builds.
+  static int index_count();
   // Makes the generation live in one short transaction; the previous one is kept as
   // ev_retired_<its run> for `evload rollback` (etl/generations.hpp).
   void swap(const std::string& report_json);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/db/sqlstate.hpp"
 #include "etl/generation.hpp"
 
 namespace ge {
@@ -53,8 +54,9 @@ void make_live(db::Connection& conn, const std::string& schema, const std::funct
       transaction.commit();
       break;
     } catch (const db::Error& e) {
-      // 55P03 lock_not_available, 40P01 deadlock_detected: readers were in the way; retry.
-      const bool contention = e.sqlstate() == "55P03" || e.sqlstate() == "40P01";
+      // Readers were in the way; retry.
+      const bool contention =
+          e.sqlstate() == db::sqlstate::kLockNotAvailable || e.sqlstate() == db::sqlstate::kDeadlockDetected;
       if (!contention || attempt >= 20) throw;
       std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
     }

@@ -157,9 +157,10 @@ ReadResult read_inputs(const std::vector<std::string>& paths, const ExchangeRate
         if (unit.whole) {
           OpenedSource opened = open_content(path);
           if (path == "-") plan.files[unit.file].compression = std::string(to_string(opened.compression));
-          reader = std::make_unique<LineReader>(std::move(opened.source), opened.file_size, settings.max_line_bytes);
+          reader = std::make_unique<LineReader>(std::move(opened.source), opened.file_size, settings.max_line_bytes,
+                                                settings.chunk_bytes);
         } else {
-          reader = std::make_unique<LineReader>(path, unit.range, settings.max_line_bytes);
+          reader = std::make_unique<LineReader>(path, unit.range, settings.max_line_bytes, settings.chunk_bytes);
         }
         unit.counts = parse_unit(*reader, static_cast<std::uint32_t>(u), rates, into, stop, raw_progress, line_progress,
                                  draws_progress ? &progress : nullptr);

@@ -9,6 +9,7 @@
 #include "etl/event_store.hpp"
 #include "etl/exchange_rates.hpp"
 #include "etl/input_files.hpp"
+#include "etl/line_reader.hpp"
 #include "etl/progress.hpp"
 
 namespace ge {
@@ -30,6 +31,7 @@ struct ReadResult {
 struct ReadSettings {
   int threads = 2;
   std::size_t max_line_bytes = 0;
+  std::size_t chunk_bytes = LineReader::kDefaultChunkBytes;  // the line reader's buffer
 };
 
 // Throws BadInputError for corrupt or truncated compressed data, std::runtime_error naming the

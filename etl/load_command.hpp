@@ -6,26 +6,13 @@
 #include <string_view>
 #include <vector>
 
+#include "etl/exit_policy.hpp"
 #include "etl/line_reader.hpp"
 #include "etl/progress.hpp"
 #include "etl/quality_gates.hpp"
 #include "etl/table_output.hpp"
 
 namespace ge {
-
-// Documented in `evload --help`.
-enum class ExitCode : int {
-  ok = 0,
-  internal_error = 1,
-  usage = 2,
-  bad_input = 3,     // unreadable events file, bad exchange-rate file, rejects file not writable
-  reject_limit = 4,  // --max-rejects / --max-reject-ratio exceeded, or no event without --allow-empty:
-                     // nothing was made live
-  database = 5,      // connection, COPY, index or swap failed: the previous generation is intact
-  lock_busy = 6,     // --no-wait and another evload holds the load lock
-  interrupted_sigint = 130,   // 128 + SIGINT: stopped cleanly, nothing made live
-  interrupted_sigterm = 143,  // 128 + SIGTERM
-};
 
 struct LoadOptions {
   std::string events_path;                 // the inputs as the report and load_runs name them
@@ -54,9 +41,6 @@ struct LoadOptions {
   int read_threads = 2;  // 1 or 2; files under 32 MiB are always read by one
   int keep_runs = 30;     // load_runs rows kept (the newest); 0 keeps all
 };
-
-// The status= word of the summary line for an exit code ("database_error" for 5, …).
-std::string_view exit_status_name(ExitCode code);
 
 // Returns the process exit code; prints the summary, report and errors as the options say.
 ExitCode run_load(const LoadOptions& options);

@@ -10,6 +10,21 @@
 
 namespace ge {
 
+void LoadReport::record(const CleaningResult& cleaned) {
+  const ReadCounts& read = cleaned.read.totals;
+  lines_total = read.lines;
+  blank = read.blank;
+  oversized_lines = read.oversized;
+  lines_with_duplicate_keys = read.duplicate_keys;
+  bytes_read = read.bytes;
+  inputs = cleaned.read.files;
+  ambiguous_same_key_duplicates = cleaned.order.ambiguous_same_key_duplicates;
+  model = cleaned.model;
+  revenue_usd = cleaned.revenue_usd();
+  accepted = cleaned.accepted();
+  tally_rejects(cleaned.rejects);
+}
+
 void LoadReport::tally_rejects(const std::vector<RejectRecord>& rejects) {
   rejected = rejects.size();
   rejected_by_reason.fill(0);

@@ -11,6 +11,7 @@
 #include <boost/json/object.hpp>
 
 #include "common/reason.hpp"
+#include "etl/cleaning.hpp"
 #include "etl/event_store.hpp"
 #include "etl/input_files.hpp"
 #include "etl/model_builder.hpp"
@@ -45,6 +46,9 @@ struct LoadReport {
   std::optional<std::string> generation_schema;
   std::optional<std::string> rejects_path;
 
+  // The cleaning stage's counts as far as it got (call after each of its steps): the read, the
+  // deduplication, the model and the rejects.
+  void record(const CleaningResult& cleaned);
   // Counts rejects by reason and field.
   void tally_rejects(const std::vector<RejectRecord>& rejects);
   double reject_ratio() const noexcept {

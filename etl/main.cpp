@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
                    "replaced generations kept for `evload rollback` (0: drop the replaced one at once)")
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
-  load->add_option("--index-jobs", options.index_jobs, "connections that build indexes in parallel")
+  load->add_option("--index-jobs", options.index_jobs, "no longer used (each table's indexes are built on its own COPY connection); kept for scripts that pass it")
       ->check(CLI::Range(1, 16))
       ->capture_default_str();
   load->add_option("--copy-block-bytes", options.copy_block_bytes, "bytes per COPY message (64 KiB … 16 MiB)")

@@ -12,9 +12,11 @@ std::uint16_t country_key(const char country[2]) {
 std::string country_text(std::uint16_t key) {
   return std::string{static_cast<char>(key >> 8), static_cast<char>(key & 0xFF)};
 }
+// One COPY row of `table`, with as many fields as the schema gives it columns (kTableColumns).
 template <class Fill>
-void write_row(TableOutput& out, std::uint16_t fields, Fill&& fill) {
-  BinaryRow row(out.buffer(), fields);
+void write_row(TableOutputs& outputs, Table table, Fill&& fill) {
+  TableOutput& out = outputs[static_cast<std::size_t>(table)];
+  BinaryRow row(out.buffer(), column_count(table));
   fill(row);
   out.row_done();
 }
@@ -55,7 +57,7 @@ void ModelBuilder::write_session(const OpenSession& session, const CompactEvent*
   ++counts_.sessions_all;
   const Uuid& user_id = store_.user_ids()[user_];
   if (!logout) {
-    write_row(out_[static_cast<std::size_t>(Table::sessions)], 7, [&](BinaryRow& row) {
+    write_row(out_, Table::sessions, [&](BinaryRow& row) {
       row.int8(static_cast<std::int64_t>(session.login_event_id)).uuid(user_id).timestamp(session.login_at);
       row.null().null().null().boolean(false);
     });
@@ -71,7 +73,7 @@ void ModelBuilder::write_session(const OpenSession& session, const CompactEvent*
     split_by_day(session.login_at, logout->timestamp(),
                  [&](DayNumber day, std::int64_t seconds) { day_figures(day).time_spent_seconds += seconds; });
   }
-  write_row(out_[static_cast<std::size_t>(Table::sessions)], 7, [&](BinaryRow& row) {
+  write_row(out_, Table::sessions, [&](BinaryRow& row) {
     row.int8(static_cast<std::int64_t>(session.login_event_id)).uuid(user_id).timestamp(session.login_at);
     row.int8(static_cast<std::int64_t>(logout->event_id)).timestamp(logout->timestamp()).int8(length);
     row.boolean(counted);
@@ -107,7 +109,7 @@ void ModelBuilder::accept(const CompactEvent& event) {
       day.revenue.units += usd.units;
       ++counts_.transactions;
       counts_.revenue.units += usd.units;
-      write_row(out_[static_cast<std::size_t>(Table::transactions)], 6, [&](BinaryRow& row) {
+      write_row(out_, Table::transactions, [&](BinaryRow& row) {
         row.int8(static_cast<std::int64_t>(event.event_id)).uuid(store_.user_ids()[event.user]).timestamp(ts);
         row.numeric(kAllowedAmountCents[event.amount_code()], 2).text(rates_.at(event.currency()).code);
         row.numeric(usd.units, money_scale_);
@@ -137,7 +139,7 @@ void ModelBuilder::end_user() {
   std::optional<DayNumber> last_login;  // carried forward over the sorted days
   for (const DayFigures& day : days_) {
     if (day.logins > 0) last_login = day.day;
-    write_row(out_[static_cast<std::size_t>(Table::user_daily)], 8, [&](BinaryRow& row) {
+    write_row(out_, Table::user_daily, [&](BinaryRow& row) {
       row.uuid(user_id).day(day.day).int4(day.logins).int4(day.sessions_counted).int8(day.time_spent_seconds);
       row.int4(day.transactions).numeric(day.revenue.units, money_scale_);
       if (last_login) row.day(*last_login); else row.null();
@@ -186,7 +188,7 @@ void ModelBuilder::end_user() {
   counts_.paid_users += paid;
   ++counts_.users_by_country[country_text(country)];
 
-  write_row(out_[static_cast<std::size_t>(Table::users)], 13, [&](BinaryRow& row) {
+  write_row(out_, Table::users, [&](BinaryRow& row) {
     row.uuid(user_id);
     if (reg.has_name) row.text(store_.name_of(reg)); else row.null();
     row.text(std::string_view(reg.country, 2)).text(to_string(reg.device_os));
@@ -206,9 +208,9 @@ bool ModelBuilder::logged_in_on(DayNumber day) const {
   return it != days_.end() && it->day == day && it->logins > 0;
 }
 
-void ModelBuilder::write_game_row(TableOutput& out, const GameFigures& g, std::optional<DayNumber> day,
+void ModelBuilder::write_game_row(Table table, const GameFigures& g, std::optional<DayNumber> day,
                                   std::string_view country) {
-  write_row(out, day ? 13 : 12, [&](BinaryRow& row) {
+  write_row(out_, table, [&](BinaryRow& row) {
     if (day) {
       row.day(*day).text(country).int4(g.active_users).int4(g.paid_active_users);
     } else {
@@ -223,23 +225,23 @@ void ModelBuilder::write_game_row(TableOutput& out, const GameFigures& g, std::o
 
 void ModelBuilder::finish(std::int64_t run_id, UnixSeconds loaded_at) {
   for (const auto& [key, figures] : game_daily_) {
-    write_game_row(out_[static_cast<std::size_t>(Table::game_daily)], figures, key.first, country_text(key.second));
+    write_game_row(Table::game_daily, figures, key.first, country_text(key.second));
     // Compared with the live generation's by the quality gate (etl/quality_gates.hpp).
     if (counts_.last_event && key.first == day_of(*counts_.last_event))
       counts_.last_day_active_users += static_cast<std::uint64_t>(figures.active_users);
   }
   for (const auto& [country, figures] : game_totals_) {
-    write_game_row(out_[static_cast<std::size_t>(Table::game_totals)], figures, std::nullopt, country_text(country));
+    write_game_row(Table::game_totals, figures, std::nullopt, country_text(country));
   }
   // An entry, not a structured binding: clang 14 (the fuzz build) cannot capture bindings in a lambda.
   for (const auto& entry : game_cohorts_) {
-    write_row(out_[static_cast<std::size_t>(Table::game_cohorts)], 8, [&](BinaryRow& row) {
+    write_row(out_, Table::game_cohorts, [&](BinaryRow& row) {
       const auto& [key, cohort] = entry;
       row.day(key.first).text(country_text(key.second)).int4(cohort.new_users);
       for (const std::int64_t retained : cohort.retained) row.int4(retained);
     });
   }
-  write_row(out_[static_cast<std::size_t>(Table::dataset)], 4, [&](BinaryRow& row) {
+  write_row(out_, Table::dataset, [&](BinaryRow& row) {
     row.int8(run_id).timestamp(loaded_at);
     if (counts_.first_event) row.day(day_of(*counts_.first_event)); else row.null();
     if (counts_.last_event) row.day(day_of(*counts_.last_event)); else row.null();

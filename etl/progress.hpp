@@ -23,7 +23,7 @@ class Progress {
   // A phase starts: "  index… 3s" ticks once a second until end_phase, unless `ticking` is false
   // (the reading phase draws its own bar).
   void begin_phase(const std::string& name, bool ticking = true);
-  // "  index  2.41s  (14 indexes)": the phase's line, final.
+  // "  index  2.41s  (8 indexes)": the phase's line, final.
   void end_phase(const std::string& name, double seconds, const std::string& detail);
   // A note on its own line (waiting for the load lock, …), shown even when the bar is not.
   void note(const std::string& text);

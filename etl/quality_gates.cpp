@@ -34,10 +34,12 @@ std::optional<DatasetMeasures> live_measures(db::Connection& conn) {
   if (live.rows() == 0) return std::nullopt;
   // ev_live.dataset first (the readers' lock protocol of g10_tables.sql). Accepted events are not
   // a table of their own: they come from the live run's report; a generation loaded before the
-  // reports had them counts 0 there, which the gate treats as "unknown" (no drop).
+  // reports had them counts 0 there, which the gate treats as "unknown" (no drop). The users are
+  // summed from game_totals (one row per country, each counting its users) rather than counted
+  // in users: the same figure without reading 1.5M index entries at 10M events.
   auto result = conn.exec(
       "SELECT d.last_data_day::text,"
-      " (SELECT count(*) FROM ev_live.users),"
+      " (SELECT coalesce(sum(users), 0) FROM ev_live.game_totals),"
       " (SELECT coalesce(sum(active_users), 0) FROM ev_live.game_daily WHERE day = d.last_data_day),"
       " coalesce((SELECT (r.report->>'accepted')::bigint FROM evmeta.load_runs r WHERE r.run_id = d.run_id), 0) "
       "FROM ev_live.dataset d");

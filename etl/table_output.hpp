@@ -2,6 +2,7 @@
 // The tables a load writes, and the buffered streams that carry their COPY rows.
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,11 @@ inline constexpr std::size_t kTableCount = 8;
 inline constexpr std::array<std::string_view, kTableCount> kTableNames{
     "users", "sessions", "transactions", "user_daily", "game_daily", "game_totals", "game_cohorts", "dataset"};
 constexpr std::string_view to_string(Table table) noexcept { return kTableNames[static_cast<std::size_t>(table)]; }
+// The columns of each table: every COPY row of it has this many fields. They are the column lists
+// of sql/g10_tables.sql's CREATE TABLEs, which tests/unit/etl/copy_schema_test.cpp reads to hold the
+// two together.
+inline constexpr std::array<std::uint16_t, kTableCount> kTableColumns{13, 7, 6, 8, 13, 12, 8, 4};
+constexpr std::uint16_t column_count(Table table) noexcept { return kTableColumns[static_cast<std::size_t>(table)]; }
 
 // Collects rows and hands them on in blocks of about block_bytes (one PQputCopyData each).
 class TableOutput {

@@ -7,12 +7,18 @@
 #include <array>
 #include <memory>
 
+#include "common/db/sqlstate.hpp"
 #include "server/libpq_io.hpp"
 
 namespace ge::server {
 namespace {
 
 namespace net = boost::asio;
+
+// The SQLSTATE of a failure to send or read: connection_failure when the connection broke.
+std::string_view io_failure_state(const PooledConnection& conn) noexcept {
+  return conn.ok() ? std::string_view{} : db::sqlstate::kConnectionFailure;
+}
 
 class AsyncQuery : public std::enable_shared_from_this<AsyncQuery> {
  public:
@@ -51,7 +57,7 @@ class AsyncQuery : public std::enable_shared_from_this<AsyncQuery> {
     const ParameterValues values = parameter_values(call_.params);
     const std::string name(call_.statement->name);
     if (PQsendQueryPrepared(pg, name.c_str(), static_cast<int>(count), values.data(), nullptr, nullptr, 0) == 0) {
-      send_error_ = db::Error("SQL failed: " + lease_->connection().error_message(), lease_->ok() ? "" : "08006");
+      send_error_ = db::Error("SQL failed: " + lease_->connection().error_message(), io_failure_state(*lease_));
       boost::system::error_code ignored;
       socket_.cancel(ignored);  // on_readable reports it
     }
@@ -65,7 +71,7 @@ class AsyncQuery : public std::enable_shared_from_this<AsyncQuery> {
     }
     PGconn* pg = lease_->connection().get();
     if (PQconsumeInput(pg) == 0) {
-      fail(db::Error("SQL failed: " + lease_->connection().error_message(), lease_->ok() ? "" : "08006"));
+      fail(db::Error("SQL failed: " + lease_->connection().error_message(), io_failure_state(*lease_)));
       return;
     }
     while (PQisBusy(pg) == 0) {
@@ -96,7 +102,7 @@ class AsyncQuery : public std::enable_shared_from_this<AsyncQuery> {
 
   void fail(db::Error error) {
     outcome_.error = std::move(error);
-    if (!lease_->ok()) outcome_.error = db::Error(outcome_.error->what(), "08006");
+    if (!lease_->ok()) outcome_.error = db::Error(outcome_.error->what(), db::sqlstate::kConnectionFailure);
     finish();
   }
 
@@ -106,9 +112,8 @@ class AsyncQuery : public std::enable_shared_from_this<AsyncQuery> {
     if (socket_.is_open()) socket_.release(ignored);
     if (!outcome_.error && !got_result_) outcome_.error = db::Error("PostgreSQL sent no result");
     if (outcome_.error) {
-      // 26000: the statement vanished (DISCARD ALL by a pooler); prepared again on next use.
-      if (outcome_.error->sqlstate() == "26000") lease_->forget_prepared(call_.statement->name);
-      if (!lease_->ok()) outcome_.error = db::Error(outcome_.error->what(), "08006");
+      lease_->prepared().after_execute_error(call_.statement->name, outcome_.error->sqlstate());
+      if (!lease_->ok()) outcome_.error = db::Error(outcome_.error->what(), db::sqlstate::kConnectionFailure);
     }
     done_(std::move(outcome_), std::move(lease_));
   }

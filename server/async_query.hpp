@@ -21,7 +21,7 @@ struct QueryOutcome {
 using QueryDone = std::function<void(QueryOutcome&&, Pool::Lease&&)>;
 
 // Precondition: call.statement is prepared on the lease's connection (is_prepared). `done` runs
-// on `executor` (the session's strand) with the outcome and the lease back. If the operation is
+// on `executor` (the requesting connection's strand) with the outcome and the lease back. If the operation is
 // destroyed unfinished (the io_context stopped), the connection is abandoned, never reused with
 // a result pending.
 void async_query(Pool::Lease lease, Call call, const boost::asio::any_io_executor& executor, QueryDone done);

@@ -2,16 +2,14 @@
 
 #include <fstream>
 
+#include "server/http_text.hpp"
 #include "server/listen_address.hpp"
 
 namespace ge::server {
 namespace {
 
-std::string_view trimmed(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
-  return text;
-}
+// Around a token: OWS, and the CR of a token file written with CRLF line ends.
+constexpr std::string_view kBlanks = " \t\r";
 
 // Equal in time that depends on the lengths only, never on where the first difference is.
 bool equal_constant_time(std::string_view a, std::string_view b) noexcept {
@@ -21,15 +19,6 @@ bool equal_constant_time(std::string_view a, std::string_view b) noexcept {
     diff |= left ^ static_cast<unsigned>(static_cast<unsigned char>(b[i]));
   }
   return diff == 0;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -42,7 +31,7 @@ BearerAuth BearerAuth::from_file(const std::string& path, AuthScope scope) {
   std::vector<std::string> tokens;
   std::string line;
   while (std::getline(in, line)) {
-    const std::string_view token = trimmed(line);
+    const std::string_view token = trim(line, kBlanks);
     if (token.empty() || token.front() == '#') continue;
     tokens.emplace_back(token);
   }
@@ -61,10 +50,10 @@ bool BearerAuth::guards(std::string_view route) const noexcept {
 }
 
 bool BearerAuth::admits(std::string_view authorization) const noexcept {
-  authorization = trimmed(authorization);
+  authorization = trim(authorization, kBlanks);
   const auto space = authorization.find(' ');
   if (space == std::string_view::npos || !iequals(authorization.substr(0, space), "bearer")) return false;
-  const std::string_view token = trimmed(authorization.substr(space + 1));
+  const std::string_view token = trim(authorization.substr(space + 1), kBlanks);
   if (token.empty()) return false;
   bool found = false;
   for (const auto& known : tokens_) found |= equal_constant_time(token, known);  // no early exit

@@ -17,8 +17,15 @@ BrowserHeaders browser_headers(const boost::beast::http::fields& fields) {
 
 void finish_for_browsers(Reply& reply, std::string_view route_label, const BrowserHeaders& headers,
                          const BrowserHttpOptions& options) {
+  // A 304 carries the Vary the 200 it stands for would have carried (RFC 9110 §15.4.5), so that a
+  // cache keys the stored answer the same way.
+  const bool varies = varies_by_encoding(reply, options.gzip_min_bytes);
   apply_conditional(reply, route_label, headers.if_none_match);
-  apply_compression(reply, headers.accept_encoding, options.gzip_min_bytes);
+  if (reply.status == boost::beast::http::status::not_modified) {
+    if (varies) reply.headers.emplace_back("Vary", "Accept-Encoding");
+  } else {
+    apply_compression(reply, headers.accept_encoding, options.gzip_min_bytes);
+  }
   add_cors_headers(reply, options.cors, headers.origin);
 }
 

@@ -4,25 +4,14 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <optional>
 #include <stdexcept>
 
+#include "server/http_text.hpp"
+
 namespace ge::server {
 namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // The q-value of one Accept-Encoding member's parameters ("q=0.5"); 1 when absent, 0 when malformed.
 double q_value(std::string_view params) {
@@ -88,10 +77,12 @@ std::string gzip_compress(std::string_view data) {
   return out;
 }
 
+bool varies_by_encoding(const Reply& reply, std::size_t min_bytes) {
+  return reply.status == http::status::ok && reply.body.size() >= min_bytes && is_compressible(reply.content_type);
+}
+
 void apply_compression(Reply& reply, std::string_view accept_encoding, std::size_t min_bytes) {
-  if (reply.status != http::status::ok || reply.body.size() < min_bytes || !is_compressible(reply.content_type)) {
-    return;
-  }
+  if (!varies_by_encoding(reply, min_bytes)) return;
   reply.headers.emplace_back("Vary", "Accept-Encoding");
   if (!accepts_gzip(accept_encoding)) return;
   std::string encoded =

@@ -18,8 +18,11 @@ bool is_compressible(std::string_view content_type);
 // The gzip member (RFC 1952) of data, zlib's default level. Throws std::runtime_error if zlib fails.
 std::string gzip_compress(std::string_view data);
 
-// A 200 answer of a text format with at least min_bytes of body: Vary: Accept-Encoding, and the
-// gzip encoding (reply.precompressed_gzip if set, else compressed now) when the client accepts it
+// A 200 answer of a text format with at least min_bytes of body: the answers whose encoding
+// depends on Accept-Encoding (and so carry Vary: Accept-Encoding).
+bool varies_by_encoding(const Reply& reply, std::size_t min_bytes);
+
+// For those (varies_by_encoding): Vary: Accept-Encoding, and the gzip encoding (reply.precompressed_gzip if set, else compressed now) when the client accepts it
 // and it is smaller.
 void apply_compression(Reply& reply, std::string_view accept_encoding, std::size_t min_bytes);
 

@@ -4,14 +4,10 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "server/http_text.hpp"
+
 namespace ge::server {
 namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 // The serialized origin of RFC 6454: scheme "://" host [":" port], nothing after the authority.
 bool is_origin(std::string_view text) {

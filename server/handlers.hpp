@@ -1,8 +1,8 @@
 #pragma once
 // One function per route (handlers_*.cpp). They validate their parameters first (400 before any
 // database work), then run their queries through the pool — or, for the routes answered by one
-// statement (the statistics), return that statement as a plan for the session to run.
-#include "server/router.hpp"
+// statement (the statistics), return that statement as a plan for the query dispatcher to run.
+#include "server/route.hpp"
 
 namespace ge::server {
 

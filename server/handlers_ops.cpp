@@ -1,9 +1,10 @@
 // Operations endpoints: liveness, readiness, the latest load, metrics and the API description.
 #include <boost/json/object.hpp>
 
-#include <iostream>
+#include <optional>
 
 #include "common/db/connection.hpp"
+#include "common/db/sqlstate.hpp"
 #include "server/error_code.hpp"
 #include "server/db_failure.hpp"
 #include "server/handlers.hpp"
@@ -13,18 +14,18 @@
 #include "server/json_views.hpp"
 #include "server/metrics.hpp"
 #include "server/openapi.hpp"
+#include "server/pool.hpp"
 #include "server/queries.hpp"
 #include "server/replica_status.hpp"
 
 namespace ge::server {
 namespace {
 
-Reply with_no_params(const RouteContext& ctx) {
+// A 400 when the route, which takes none, was given parameters.
+std::optional<Reply> bad_params(const RouteContext& ctx) {
   if (const auto bad = check_no_params(ctx.target.params)) return bad_request(bad->parameter, bad->message);
-  return {};
+  return std::nullopt;
 }
-
-bool is_error(const Reply& reply) { return reply.status != http::status::ok; }
 
 Reply not_ready(ErrorCode reason, std::string_view message, int retry_after, boost::json::value database = nullptr) {
   boost::json::object body;
@@ -40,19 +41,19 @@ Reply not_ready(ErrorCode reason, std::string_view message, int retry_after, boo
 }  // namespace
 
 Reply handle_healthz(const RouteContext& ctx) {
-  if (auto reply = with_no_params(ctx); is_error(reply)) return reply;
+  if (auto bad = bad_params(ctx)) return std::move(*bad);
   return json_reply(R"({"status":"ok","version":")" + std::string(kVersion) + R"("})");
 }
 
 Reply handle_readyz(const RouteContext& ctx) {
-  if (auto reply = with_no_params(ctx); is_error(reply)) return reply;
+  if (auto bad = bad_params(ctx)) return std::move(*bad);
   std::optional<DatasetInfo> dataset;
   try {
     dataset = ctx.services.pool.run(ctx.deadline, [](PooledConnection& conn) { return query_dataset(conn); });
   } catch (const PoolTimeout&) {
     return not_ready(ErrorCode::pool_exhausted, "all database connections are busy", kRetryAfterPoolBusy);
   } catch (const db::Error& error) {
-    if (is_missing_relation(error.sqlstate())) {
+    if (db::sqlstate::is_missing_relation(error.sqlstate())) {
       return not_ready(ErrorCode::no_data, "no load has completed yet (ev_live.dataset is missing)", kRetryAfterNoData);
     }
     // The cause, named: an operator reading /readyz sees why (a refused login, a host down).
@@ -76,14 +77,14 @@ Reply handle_readyz(const RouteContext& ctx) {
 }
 
 Reply handle_loads_latest(const RouteContext& ctx) {
-  if (auto reply = with_no_params(ctx); is_error(reply)) return reply;
+  if (auto bad = bad_params(ctx)) return std::move(*bad);
   const auto run = ctx.services.pool.run(ctx.deadline, [](PooledConnection& conn) { return query_latest_load(conn); });
   if (!run) return not_found("no load has run yet");
   return json_reply(to_json_text(*run));
 }
 
 Reply handle_metrics(const RouteContext& ctx) {
-  if (auto reply = with_no_params(ctx); is_error(reply)) return reply;
+  if (auto bad = bad_params(ctx)) return std::move(*bad);
   Reply reply;
   reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
   reply.body = ctx.services.metrics.render(ctx.services.pool.stats());
@@ -92,7 +93,7 @@ Reply handle_metrics(const RouteContext& ctx) {
 }
 
 Reply handle_openapi(const RouteContext& ctx) {
-  if (auto reply = with_no_params(ctx); is_error(reply)) return reply;
+  if (auto bad = bad_params(ctx)) return std::move(*bad);
   return json_reply(std::string(openapi_text()));
 }
 

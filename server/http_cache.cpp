@@ -4,18 +4,14 @@
 #include <array>
 #include <cstdint>
 
+#include "server/http_text.hpp"
+
 namespace ge::server {
 namespace {
 
 std::string_view strip_weak(std::string_view tag) {
   if (tag.starts_with("W/")) tag.remove_prefix(2);
   return tag;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
 }
 
 const std::string* find_header(const Reply& reply, std::string_view name) {

@@ -3,18 +3,10 @@
 #include <boost/beast/http/rfc7230.hpp>
 #include <boost/url/parse.hpp>
 
+#include "server/http_text.hpp"
 
 namespace ge::server {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 Reply framing_error(std::string_view message) {
   return error_reply(http::status::bad_request, ErrorCode::bad_request, message);
@@ -81,6 +73,22 @@ std::optional<Reply> special_form_reply(http::verb method, std::string_view targ
 bool expects_continue(const http::request_header<>& header) {
   const auto it = header.find(http::field::expect);
   return it != header.end() && iequals(std::string_view(it->value().data(), it->value().size()), "100-continue");
+}
+
+std::string raw_origin_field(std::string_view raw_header) {
+  // Field lines follow the request line; the header ends at the first empty line.
+  auto line_end = raw_header.find('\n');
+  while (line_end != std::string_view::npos) {
+    raw_header.remove_prefix(line_end + 1);
+    line_end = raw_header.find('\n');
+    const std::string_view line = trim(raw_header.substr(0, line_end), "\r");
+    if (line.empty()) break;
+    const auto colon = line.find(':');
+    if (colon != std::string_view::npos && iequals(line.substr(0, colon), "origin")) {
+      return std::string(trim(line.substr(colon + 1)));
+    }
+  }
+  return {};
 }
 
 std::size_t skip_empty_lines(boost::beast::flat_buffer& buffer) {

@@ -37,6 +37,11 @@ bool expects_continue(const http::request_header<>& header);
 // The interim response sent for expects_continue.
 inline constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
+// The Origin field of a request header Beast could not parse (too large, malformed), read from its
+// raw bytes (the header as far as it was read), so that the error answer can still carry the CORS
+// headers a listed origin gets (cors.hpp); empty when none is found.
+std::string raw_origin_field(std::string_view raw_header);
+
 // Drops CRLF or LF empty lines at the front of `buffer` (RFC 9112 §2.2: a server SHOULD ignore
 // at least one before the request line). Returns how many bytes it dropped.
 std::size_t skip_empty_lines(boost::beast::flat_buffer& buffer);

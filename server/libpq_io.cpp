@@ -2,6 +2,8 @@
 
 #include <sys/socket.h>
 
+#include "common/db/sqlstate.hpp"
+
 namespace ge::server {
 
 ParameterValues parameter_values(const SqlParams& params) noexcept {
@@ -17,7 +19,7 @@ int watch_libpq_socket(PGconn* pg, boost::asio::generic::stream_protocol::socket
   sockaddr_storage address{};
   socklen_t length = sizeof address;
   if (fd < 0 || getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    throw db::Error("no connection to PostgreSQL", "08006");
+    throw db::Error("no connection to PostgreSQL", db::sqlstate::kConnectionFailure);
   }
   boost::system::error_code ec;
   socket.assign(boost::asio::generic::stream_protocol(address.ss_family, 0), fd, ec);

@@ -9,7 +9,7 @@
 #include <libpq-fe.h>
 
 #include "common/db/connection.hpp"
-#include "server/pool.hpp"
+#include "server/statement.hpp"
 
 namespace ge::server {
 

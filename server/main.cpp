@@ -9,6 +9,7 @@
 
 #include "common/db/connection.hpp"
 #include "common/db/conninfo.hpp"
+#include "common/db/sqlstate.hpp"
 #include "common/version.hpp"
 #include "server/db_failure.hpp"
 #include "server/listen_address.hpp"
@@ -41,14 +42,14 @@ bool report_database(ge::server::Pool& pool) {
         std::cerr << "evserve: database reachable; ev_live.dataset is empty\n";
       }
     } catch (const ge::db::Error& error) {
-      if (!ge::server::is_missing_relation(error.sqlstate())) throw;
+      if (!ge::db::sqlstate::is_missing_relation(error.sqlstate())) throw;
       std::cerr << "evserve: database reachable; no data loaded yet (stats answer 503 no_data until evload runs)\n";
     }
   } catch (const std::exception& error) {
     const std::string cause = ge::server::describe_db_failure(error.what());
     // Only a failure to connect (08000 from db::Connection) can be a refused login.
     const auto* db_error = dynamic_cast<const ge::db::Error*>(&error);
-    if (db_error != nullptr && db_error->sqlstate() == "08000" &&
+    if (db_error != nullptr && db_error->sqlstate() == ge::db::sqlstate::kConnectionException &&
         ge::server::classify_connect_failure(error.what()) == ge::server::DbFailure::login) {
       std::cerr << "evserve: PostgreSQL refuses the login, which retrying will not mend: " << cause
                 << " (check the user, password and database in --db / DATABASE_URL)\n";
@@ -75,14 +76,17 @@ int main(int argc, char** argv) {
 
   CLI::App app{"evserve: read-only HTTP API for the game events analytics (docs/data-contract.md §4-§6)"};
   app.footer(R"(Endpoints: /v1/users/{user_id}/stats[?date=], /v1/game/stats[?date=][&country=|&group_by=country],
-/v1/game/daily?from=&to=[&country=], /queryUserData, /queryGameData, /v1/loads/latest,
-/healthz, /readyz, /metrics, /openapi.json; the dashboard at / (its files under /assets/).
+/v1/game/daily?from=&to=[&country=], /v1/game/retention?from=&to=[&country=], /queryUserData,
+/queryGameData, /v1/loads/latest, /healthz, /readyz, /metrics, /openapi.json; the dashboard at /
+(its files under /assets/). &format=csv on /v1/game/stats, /v1/game/daily and /v1/game/retention
+answers RFC 4180 CSV with a header row, as a download.
 
 Examples:
   evserve --db postgresql://postgres@127.0.0.1:5432/events
   DATABASE_URL=postgresql:///events EVSERVE_PORT=9000 evserve --threads 4 --pool-size 8
   evserve --db 'host=/run/postgresql dbname=events' --listen 127.0.0.1 --port 0 --access-log
-  curl 'http://localhost:8086/v1/game/stats?date=2010-05-08&country=DE')");
+  curl 'http://localhost:8086/v1/game/stats?date=2010-05-08&country=DE'
+  curl 'http://localhost:8086/v1/game/retention?from=2010-05-08&to=2010-05-22&format=csv')");
   app.option_defaults()->always_capture_default();
   app.add_option("--db", config.pool.conninfo, "PostgreSQL connection string or URI (empty: libpq's PG* defaults)")
       ->envname("DATABASE_URL");

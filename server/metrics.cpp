@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/version.hpp"
+#include "server/pool.hpp"
 
 namespace ge::server {
 namespace {
@@ -14,16 +15,31 @@ std::string number(double value) {
 }
 
 void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
-  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
-  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+  metric_header(out, name, type, help);
 }
 
 template <class T>
 void sample(std::string& out, std::string_view name, T value) {
-  out.append(name).append(" ").append(std::to_string(value)).append("\n");
+  metric_sample(out, name, std::to_string(value));
 }
 
 }  // namespace
+
+void metric_header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+void metric_sample(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name).append(" ").append(value).append("\n");
+}
+
+std::string seconds_text(double seconds) {
+  std::array<char, 32> buffer{};
+  const auto result =
+      std::to_chars(buffer.data(), buffer.data() + buffer.size(), seconds, std::chars_format::fixed, 3);
+  return std::string(buffer.data(), result.ptr);
+}
 
 std::string label_value(std::string_view text) {
   std::string out;
@@ -127,7 +143,7 @@ std::string Metrics::render(const PoolStats& pool) const {
   header(out, "evserve_build_info", "gauge", "Always 1; the version label is the build's (evserve --version).");
   out.append("evserve_build_info{version=\"").append(label_value(kVersion)).append("\"} 1\n");
   header(out, "evserve_db_recovery_conflicts_total", "counter",
-         "Queries a hot standby cancelled for its replay (SQLSTATE 40001/40P01), each retried once.");
+         "Queries a hot standby cancelled for its replay (SQLSTATE 40001/40P01), each retried after a short pause.");
   sample(out, "evserve_db_recovery_conflicts_total", pool.recovery_conflicts);
   header(out, "evserve_db_pool_recycles_total", "counter",
          "Times the pool let its connections go because the connection string now leads to another server.");

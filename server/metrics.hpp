@@ -12,9 +12,9 @@
 #include <string_view>
 #include <utility>
 
-#include "server/pool.hpp"
-
 namespace ge::server {
+
+struct PoolStats;
 
 class Metrics {
  public:
@@ -59,7 +59,15 @@ class Metrics {
   std::atomic<std::uint64_t> pipeline_queries_{0};
 };
 
-// A Prometheus label value: backslash, double quote and newline escaped (text format 0.0.4).
+// Pieces of the Prometheus text, for /metrics and the replica monitor's part of it
+// (ReplicaMonitor::render_metrics).
+// A label value: backslash, double quote and newline escaped (text format 0.0.4).
 std::string label_value(std::string_view text);
+// The # HELP and # TYPE lines of a metric.
+void metric_header(std::string& out, std::string_view name, std::string_view type, std::string_view help);
+// A metric's line without labels: "name value".
+void metric_sample(std::string& out, std::string_view name, std::string_view value);
+// Seconds to the millisecond ("0.250"), for gauges that measure time.
+std::string seconds_text(double seconds);
 
 }  // namespace ge::server

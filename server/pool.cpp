@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/db/sqlstate.hpp"
+
 namespace ge::server {
 
 PooledConnection::PooledConnection(const std::string& conninfo, std::chrono::milliseconds statement_timeout)
@@ -27,7 +29,7 @@ bool PooledConnection::revive() {
 }
 
 void PooledConnection::rethrow(const db::Error& error) const {
-  if (!conn_.ok()) throw db::Error(error.what(), "08006");
+  if (!conn_.ok()) throw db::Error(error.what(), db::sqlstate::kConnectionFailure);
   throw error;
 }
 
@@ -36,20 +38,15 @@ db::Result PooledConnection::run(const Statement& statement, const SqlParams& pa
   if (!prepared_.contains(statement.name)) {
     try {
       conn_.prepare(name, std::string(statement.sql), statement.parameters);
+      prepared_.after_prepare(statement.name, {});
     } catch (const db::Error& error) {
-      // 42P05: the server has it although no PREPARE of ours was seen to succeed: an earlier one
-      // was cut short by an error after PostgreSQL had stored the statement (statement_timeout
-      // firing between Parse and Sync reports 57014 for a PREPARE that took effect). The name
-      // stands for one SQL text, so the server's copy is the one wanted.
-      if (error.sqlstate() != kDuplicatePreparedStatement) rethrow(error);
+      if (!prepared_.after_prepare(statement.name, error.sqlstate())) rethrow(error);
     }
-    prepared_.insert(statement.name);
   }
   try {
     return conn_.exec_prepared(name, params);
   } catch (const db::Error& error) {
-    // 26000: the statement vanished (DISCARD ALL by a pooler); prepare again next time.
-    if (error.sqlstate() == "26000") prepared_.erase(statement.name);
+    prepared_.after_execute_error(statement.name, error.sqlstate());
     rethrow(error);
   }
 }
@@ -93,7 +90,7 @@ Pool::Lease Pool::acquire(Clock::time_point deadline) {
       conn->set_epoch(epoch);
     } else if (!conn->ok()) {
       resets_.fetch_add(1, std::memory_order_relaxed);
-      if (!conn->revive()) throw db::Error("cannot reconnect to PostgreSQL", "08006");
+      if (!conn->revive()) throw db::Error("cannot reconnect to PostgreSQL", db::sqlstate::kConnectionFailure);
       conn->set_epoch(epoch);
     }
   } catch (...) {
@@ -183,6 +180,15 @@ void Pool::release(std::unique_ptr<PooledConnection> conn) noexcept {
     return;
   }
   available_.notify_one();
+}
+
+Pool::Failure Pool::count_failure(std::string_view sqlstate, bool connection_ok) noexcept {
+  query_errors_.fetch_add(1, std::memory_order_relaxed);
+  const bool conflict = db::sqlstate::is_recovery_conflict(sqlstate);
+  if (conflict) recovery_conflicts_.fetch_add(1, std::memory_order_relaxed);
+  // A conflict that ended the session lost the connection too: that is what the retry must know.
+  if (!connection_ok || db::sqlstate::is_connection_lost(sqlstate)) return Failure::connection_lost;
+  return conflict ? Failure::recovery_conflict : Failure::statement;
 }
 
 void Pool::recycle() noexcept {

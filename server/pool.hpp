@@ -5,6 +5,7 @@
 // statements are prepared again on first use. Every statement is a named, parameterised
 // prepared statement. recycle() makes every connection open now close when it is next given
 // back (the replica monitor calls it when the server the connection string leads to changes).
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -18,33 +19,14 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <thread>
 #include <vector>
 
 #include "common/db/connection.hpp"
-#include "server/recovery_conflict.hpp"
+#include "server/prepared_statements.hpp"
+#include "server/statement.hpp"
 
 namespace ge::server {
-
-using Clock = std::chrono::steady_clock;
-
-// One SQL statement the server runs: a unique name, the text with $1.. parameters.
-struct Statement {
-  std::string_view name;
-  std::string_view sql;
-  int parameters = 0;
-};
-
-using SqlParams = std::vector<std::optional<std::string>>;
-
-// One statement to run with its parameters.
-struct Call {
-  const Statement* statement = nullptr;
-  SqlParams params;
-};
-
-// SQLSTATE of a PREPARE whose name the connection already holds.
-inline constexpr std::string_view kDuplicatePreparedStatement = "42P05";
 
 class PoolTimeout : public std::runtime_error {
  public:
@@ -62,7 +44,7 @@ class PooledConnection {
  public:
   PooledConnection(const std::string& conninfo, std::chrono::milliseconds statement_timeout);
   // Prepares the statement on this connection if needed and runs it. Throws db::Error; after
-  // a connection failure the error's SQLSTATE is 08006 and ok() is false.
+  // a connection failure the error's SQLSTATE is 08006 (connection_failure) and ok() is false.
   db::Result run(const Statement& statement, const SqlParams& params);
   bool ok() const noexcept { return !abandoned_ && conn_.ok(); }
   // PQreset when the connection is bad; true when it is usable afterwards.
@@ -71,9 +53,8 @@ class PooledConnection {
   // For running statements without blocking (async_query.hpp).
   db::Connection& connection() noexcept { return conn_; }
   bool is_prepared(std::string_view statement) const { return prepared_.contains(statement); }
-  void forget_prepared(std::string_view statement) { prepared_.erase(statement); }
-  // Prepared by its user without run() (query_pipeline.hpp); `statement` outlives the connection.
-  void mark_prepared(std::string_view statement) { prepared_.insert(statement); }
+  // The bookkeeping every path keeps after its PREPAREs and executions (prepared_statements.hpp).
+  PreparedStatements& prepared() noexcept { return prepared_; }
   // A query was left unfinished on it (its caller went away): not ok() until revived.
   void abandon() noexcept { abandoned_ = true; }
   // The pool's recycle count when this connection was opened or last reset.
@@ -86,7 +67,7 @@ class PooledConnection {
 
   db::Connection conn_;
   std::chrono::milliseconds statement_timeout_;
-  std::unordered_set<std::string_view> prepared_;
+  PreparedStatements prepared_;
   bool abandoned_ = false;
   std::uint64_t epoch_ = 0;
 };
@@ -100,7 +81,7 @@ struct PoolStats {
   std::uint64_t connect_failures = 0;
   std::uint64_t resets = 0;
   std::uint64_t query_errors = 0;
-  std::uint64_t recovery_conflicts = 0;  // queries a hot standby cancelled (recovery_conflict.hpp)
+  std::uint64_t recovery_conflicts = 0;  // queries a hot standby cancelled (sqlstate::is_recovery_conflict)
   std::uint64_t recycles = 0;            // recycle() calls
 };
 
@@ -131,40 +112,55 @@ class Pool {
   Lease acquire(Clock::time_point deadline);
   Lease acquire() { return acquire(Clock::now() + options_.acquire_timeout); }
 
-  // Runs f(PooledConnection&) with a connection; when the connection turns out broken (a
-  // database restart the pool had not noticed yet), retries once on a fresh one; when a hot
-  // standby cancelled the query for its replay (recovery_conflict.hpp), retries it once.
+  // What a failed read says about running it again, for every path (this one and the query
+  // dispatcher's non-blocking ones, which hand a retriable query to Pool::run on the workers). Every statement
+  // the server runs is a read, so what a failover or restart does to it can be retried: a
+  // connection lost under the query (sqlstate::is_connection_lost, or a connection no longer ok)
+  // and a query a hot standby cancelled for its replay (sqlstate::is_recovery_conflict). Any
+  // other error is the statement's own: running it again cannot help. Counts the error (and the
+  // conflict) in the pool's statistics.
+  enum class Failure { statement, connection_lost, recovery_conflict };
+  Failure count_failure(std::string_view sqlstate, bool connection_ok) noexcept;
+
+  // Runs f(PooledConnection&) with a connection. A connection that cannot be opened and a
+  // retriable failure (count_failure) are tried again, after a short pause that doubles
+  // (kRetryPauses), until the deadline. Any other error, and the last failure when the pauses or
+  // the deadline run out, is thrown to the caller.
   template <class F>
   auto run(Clock::time_point deadline, F&& f) {
-    for (int attempt = 0;; ++attempt) {
+    for (std::size_t attempt = 0;; ++attempt) {
       std::optional<Lease> acquired;
       try {
         acquired.emplace(acquire(deadline));
       } catch (const db::Error&) {
-        // Opening a connection failed: once more at once while the deadline allows. A server
-        // shutting down can drop an attempt mid-handshake, where libpq gives up instead of going
-        // on to the next host of a multi-host string; the next attempt finds it refusing and
-        // moves on (to the primary, when a standby stops).
-        if (attempt > 0 || Clock::now() >= deadline) throw;
+        // A server shutting down can drop an attempt mid-handshake, where libpq gives up instead
+        // of going on to the next host of a multi-host string; a later attempt finds it refusing
+        // and moves on (to the primary, when a standby stops).
+        if (!retry_allowed(attempt, deadline)) throw;
+        pause_before_retry(attempt);
         continue;
       }
       Lease& lease = *acquired;
       try {
         return f(*lease);
       } catch (const db::Error& error) {
-        count_query_error();
-        if (attempt > 0) throw;
-        if (is_recovery_conflict(error.sqlstate())) {
-          count_recovery_conflict();
-          continue;
-        }
-        if (lease->ok()) throw;
-        // What broke this connection (a restart) broke the idle ones too, and libpq cannot tell
-        // until they are used: without this the retry would take one of them and fail as well.
-        discard_idle();
+        const Failure failure = count_failure(error.sqlstate(), lease->ok());
+        if (failure == Failure::statement || !retry_allowed(attempt, deadline)) throw;
+        acquired.reset();  // not held during the pause
+        // What broke this connection (a restart, a shutdown) broke the idle ones too, and libpq
+        // cannot tell until they are used: without this the retry would take one of them.
+        if (failure == Failure::connection_lost) discard_idle();
+        pause_before_retry(attempt);
       }
     }
   }
+
+  // The pauses between Pool::run's attempts: about 0.6 s in all, enough for a standby's fast
+  // shutdown to start refusing connections (then libpq moves on to the next host), short enough
+  // that a database that is really down still answers 503 well within the request's deadline.
+  static constexpr std::array<std::chrono::milliseconds, 6> kRetryPauses{
+      std::chrono::milliseconds{10}, std::chrono::milliseconds{20}, std::chrono::milliseconds{40},
+      std::chrono::milliseconds{80}, std::chrono::milliseconds{160}, std::chrono::milliseconds{320}};
 
   // Acquiring without blocking, for the I/O threads: an idle connection at once (got), or the
   // waiter is queued and `give` receives the lease later from the thread that releases one (give
@@ -190,8 +186,6 @@ class Pool {
 
   PoolStats stats() const;
   const PoolOptions& options() const noexcept { return options_; }
-  void count_query_error() noexcept { query_errors_.fetch_add(1, std::memory_order_relaxed); }
-  void count_recovery_conflict() noexcept { recovery_conflicts_.fetch_add(1, std::memory_order_relaxed); }
 
   // Every connection open now is closed when it is next given back, and the idle ones at once;
   // those opened afterwards go where the connection string leads now (any thread).
@@ -202,7 +196,7 @@ class Pool {
   }
 
   // Requests queued for a database worker count as waiting for a connection (the workers are as
-  // many as the connections). The session calls these around the hand-over.
+  // many as the connections). The query dispatcher calls these around the hand-over.
   void job_queued() noexcept { queued_.fetch_add(1, std::memory_order_relaxed); }
   void job_started() noexcept { queued_.fetch_sub(1, std::memory_order_relaxed); }
   void count_acquire_timeout() noexcept { acquire_timeouts_.fetch_add(1, std::memory_order_relaxed); }
@@ -210,6 +204,10 @@ class Pool {
  private:
   void release(std::unique_ptr<PooledConnection> conn) noexcept;
   void discard_idle() noexcept;  // closes every idle connection; the next acquire opens anew
+  static bool retry_allowed(std::size_t attempt, Clock::time_point deadline) noexcept {
+    return attempt < kRetryPauses.size() && Clock::now() + kRetryPauses[attempt] < deadline;
+  }
+  static void pause_before_retry(std::size_t attempt) { std::this_thread::sleep_for(kRetryPauses[attempt]); }
 
   PoolOptions options_;
   mutable std::mutex mutex_;

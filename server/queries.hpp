@@ -10,12 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "common/db/connection.hpp"
 #include "common/decimal_text.hpp"
 #include "common/utc_day.hpp"
-#include "server/pool.hpp"
 #include "server/request_params.hpp"
+#include "server/statement.hpp"
 
 namespace ge::server {
+
+class PooledConnection;
 
 struct UserStats {
   std::string user_id;
@@ -108,15 +111,13 @@ std::vector<DayGameStats> game_daily_from(const db::Result& rows);
 std::vector<RetentionRow> query_retention(PooledConnection& conn, const RetentionQuery& query);
 Call retention_call(const RetentionQuery& query);
 std::vector<RetentionRow> retention_from(const db::Result& rows);
-// nullopt: ev_live.dataset is empty. Throws db::Error 3F000/42P01 when there is no ev_live yet.
+// nullopt: ev_live.dataset is empty. Throws db::Error (sqlstate::is_missing_relation) when there is no ev_live
+// yet.
 std::optional<DatasetInfo> query_dataset(PooledConnection& conn);
 // nullopt: no load has run (or evmeta does not exist yet).
 std::optional<LoadRun> query_latest_load(PooledConnection& conn);
 
 // All statements, for tests (each $n used matches the declared parameter count).
 std::span<const Statement> all_statements();
-
-// SQLSTATEs meaning "the serving schema is not there (yet)".
-bool is_missing_relation(std::string_view sqlstate) noexcept;
 
 }  // namespace ge::server

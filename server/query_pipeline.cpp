@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "common/db/sqlstate.hpp"
 #include "server/libpq_io.hpp"
 
 namespace ge::server {
@@ -267,7 +268,7 @@ void QueryPipeline::take(PGresult* result) {
       return;
     case PGRES_COMMAND_OK:  // the PREPARE
       PQclear(result);
-      if (entry.prepare) (*lease_)->mark_prepared(entry.call.statement->name);
+      if (entry.prepare) (void)(*lease_)->prepared().after_prepare(entry.call.statement->name, {});
       return;
     case PGRES_TUPLES_OK:
       if (entry.got_rows || entry.outcome.error) {
@@ -293,10 +294,10 @@ void QueryPipeline::take(PGresult* result) {
         entry.outcome.error = error;
       }
       // The PREPARE found the statement there already (an earlier PREPARE that was reported as
-      // failed had taken effect, see PooledConnection::run): it is prepared, and the query, which
+      // failed had taken effect, prepared_statements.hpp): it is prepared, and the query, which
       // the pipeline skipped, goes again (finish_front).
-      if (entry.prepare && !entry.got_rows && entry.outcome.error->sqlstate() == kDuplicatePreparedStatement) {
-        (*lease_)->mark_prepared(entry.call.statement->name);
+      if (entry.prepare && !entry.got_rows &&
+          (*lease_)->prepared().after_prepare(entry.call.statement->name, entry.outcome.error->sqlstate())) {
         entry.resend = true;
       }
       return;
@@ -317,8 +318,7 @@ void QueryPipeline::finish_front() {
   }
   if (quiescing_ && sent_.empty()) watchdog_.cancel();
   if (!entry.outcome.error && !entry.got_rows) entry.outcome.error = db::Error("PostgreSQL sent no result");
-  // 26000: the statement vanished (DISCARD ALL by a pooler); prepared again on its next use.
-  if (entry.outcome.error && entry.outcome.error->sqlstate() == "26000") (*lease_)->forget_prepared(name);
+  if (entry.outcome.error) (*lease_)->prepared().after_execute_error(name, entry.outcome.error->sqlstate());
   entry.done(std::move(entry.outcome));
 }
 
@@ -330,7 +330,7 @@ void QueryPipeline::fail_all(const std::string& why) {
   preparing_.clear();
   release_connection(true);
   metrics_.pipeline_queued(-static_cast<std::int64_t>(failed.size()));
-  const db::Error error(why, "08006");  // the session retries these on a fresh connection
+  const db::Error error(why, db::sqlstate::kConnectionFailure);  // retried on a fresh connection
   for (auto& entry : failed) {
     QueryOutcome outcome;
     outcome.error = error;

@@ -14,9 +14,10 @@
 //
 // Everything runs on the I/O thread's io_context, which one thread runs: no locks. The connection
 // comes from the pool (idle at once, or opened on a database worker); while there is none, or the
-// pipeline is full, submit() declines and the session takes the pool's ordinary path
-// (async_query.hpp). A broken connection fails every query in it with SQLSTATE 08006 (the session
-// retries those once on a fresh connection) and the next submit() asks for another.
+// pipeline is full, submit() declines and the query dispatcher takes the pool's ordinary path
+// (query_dispatcher.hpp, async_query.hpp). A broken connection fails every query in it with
+// SQLSTATE 08006 (the dispatcher hands those to Pool::run on the workers, which runs them again on
+// a fresh connection) and the next submit() asks for another.
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>

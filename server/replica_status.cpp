@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "common/db/conninfo.hpp"
+#include "common/db/sqlstate.hpp"
 #include "server/metrics.hpp"
 #include "server/queries.hpp"
 
@@ -54,18 +55,12 @@ bool prefers_standby(PGconn* conn) {
 }
 
 void sample(std::string& out, std::string_view name, std::string_view type, std::string_view help,
-            const std::string& value) {
-  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
-  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
-  out.append(name).append(" ").append(value).append("\n");
+            std::string_view value) {
+  metric_header(out, name, type, help);
+  metric_sample(out, name, value);
 }
 
-std::string seconds(std::chrono::milliseconds ms) {
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, static_cast<double>(ms.count()) / 1000.0,
-                                    std::chars_format::fixed, 3);
-  return std::string(buffer, result.ptr);
-}
+std::string seconds(std::chrono::milliseconds ms) { return seconds_text(static_cast<double>(ms.count()) / 1000.0); }
 
 }  // namespace
 
@@ -201,7 +196,7 @@ void ReplicaMonitor::check() {
       const std::lock_guard lock(mutex_);
       status_.live_run_id = run;
     } catch (const db::Error& error) {
-      if (is_missing_relation(error.sqlstate())) {
+      if (db::sqlstate::is_missing_relation(error.sqlstate())) {
         const std::lock_guard lock(mutex_);
         status_.live_run_id.reset();
       }
@@ -274,12 +269,9 @@ std::string ReplicaMonitor::render_metrics() const {
   sample(out, "evserve_db_replay_lag_limit_seconds", "gauge", "--max-replica-lag-ms (0: no limit).",
          seconds(options_.max_lag));
   if (s.last_replay_age_seconds) {
-    char buffer[32];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, *s.last_replay_age_seconds,
-                                      std::chars_format::fixed, 3);
     sample(out, "evserve_db_last_replay_age_seconds", "gauge",
            "Age of the last replayed commit on the standby (grows while the primary is idle: not a lag).",
-           std::string(buffer, result.ptr));
+           seconds_text(*s.last_replay_age_seconds));
   }
   sample(out, "evserve_db_replay_paused", "gauge", "1 while replay is paused on the standby (pg_wal_replay_pause()).",
          s.replay_paused ? "1" : "0");

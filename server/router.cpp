@@ -1,35 +1,16 @@
 #include "server/router.hpp"
 
-#include <array>
 #include <exception>
-#include <iostream>
 
 #include "common/db/connection.hpp"
+#include "common/db/sqlstate.hpp"
 #include "server/db_failure.hpp"
-#include "server/handlers.hpp"
 #include "server/log.hpp"
-#include "server/queries.hpp"
-#include "server/static_assets.hpp"
+#include "server/pool.hpp"
+#include "server/route_table.hpp"
 
 namespace ge::server {
 namespace {
-
-constexpr std::array kRoutes{
-    Route{"/v1/users/{user_id}/stats", true, nullptr, &plan_user_stats},
-    Route{"/v1/game/stats", true, nullptr, &plan_game_stats},
-    Route{"/v1/game/daily", true, nullptr, &plan_game_daily},
-    Route{"/v1/game/retention", true, nullptr, &plan_game_retention},
-    Route{"/queryUserData", true, nullptr, &plan_query_user_data},
-    Route{"/queryGameData", true, nullptr, &plan_game_stats},
-    Route{"/healthz", false, &handle_healthz},
-    Route{"/readyz", true, &handle_readyz},
-    Route{"/v1/loads/latest", true, &handle_loads_latest},
-    Route{"/metrics", false, &handle_metrics},
-    Route{"/openapi.json", false, &handle_openapi},
-    Route{"/", false, &handle_dashboard},
-    Route{"/assets/{name}", false, &handle_asset},
-    Route{"/favicon.ico", false, &handle_favicon},
-};
 
 bool is_capture(std::string_view segment) {
   return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
@@ -39,7 +20,7 @@ bool is_capture(std::string_view segment) {
 const std::vector<std::vector<std::string_view>>& route_segments() {
   static const auto segments = [] {
     std::vector<std::vector<std::string_view>> out;
-    for (const Route& route : kRoutes) out.push_back(pattern_segments(route.pattern));
+    for (const Route& route : routes()) out.push_back(pattern_segments(route.pattern));
     return out;
   }();
   return segments;
@@ -59,15 +40,7 @@ bool matches(const std::vector<std::string_view>& pattern, const std::vector<std
   return true;
 }
 
-// SQLSTATE classes that mean "the database is not reachable or not accepting work right now".
-bool is_unavailable(std::string_view sqlstate) {
-  return sqlstate.empty() || sqlstate.starts_with("08") || sqlstate.starts_with("53") ||
-         sqlstate.starts_with("57P") || sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03";
-}
-
 }  // namespace
-
-std::span<const Route> routes() { return kRoutes; }
 
 std::vector<std::string_view> pattern_segments(std::string_view pattern) {
   std::vector<std::string_view> out;
@@ -94,8 +67,9 @@ Resolution resolve(http::verb method, std::string_view target) {
   auto& parsed_target = std::get<Target>(parsed);
   std::vector<std::string> captures;
   const auto& patterns = route_segments();
-  for (std::size_t i = 0; i < kRoutes.size(); ++i) {
-    const Route& route = kRoutes[i];
+  const auto table = routes();
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const Route& route = table[i];
     if (!matches(patterns[i], parsed_target.segments, captures)) continue;
     if (method != http::verb::get && method != http::verb::head) return {method_not_allowed(), route.pattern};
     return {ResolvedRequest{&route, std::move(parsed_target), std::move(captures)}, route.pattern};
@@ -104,13 +78,14 @@ Resolution resolve(http::verb method, std::string_view target) {
 }
 
 Reply db_error_reply(const db::Error& error, std::string_view route) {
-  if (is_missing_relation(error.sqlstate())) {
+  namespace sqlstate = db::sqlstate;
+  if (sqlstate::is_missing_relation(error.sqlstate())) {
     return service_unavailable(ErrorCode::no_data, "no data has been loaded yet (run evload)", kRetryAfterNoData);
   }
-  if (error.sqlstate() == "57014") {
+  if (error.sqlstate() == sqlstate::kQueryCanceled) {
     return service_unavailable(ErrorCode::db_timeout, "the database did not answer in time", kRetryAfterDbDown);
   }
-  if (is_unavailable(error.sqlstate())) {
+  if (sqlstate::is_unavailable(error.sqlstate())) {
     log_line("database unavailable: " + describe_db_failure(error.what()));
     return service_unavailable(ErrorCode::db_unavailable, "the database is not reachable", kRetryAfterDbDown);
   }
@@ -118,15 +93,20 @@ Reply db_error_reply(const db::Error& error, std::string_view route) {
   return error_reply(http::status::internal_server_error, ErrorCode::internal_error, "database error");
 }
 
+Reply pool_exhausted_reply() {
+  return service_unavailable(ErrorCode::pool_exhausted, "all database connections are busy; retry shortly",
+                             kRetryAfterPoolBusy);
+}
+
 namespace {
 
+// f()'s result (a Reply, or a Plan), or the reply its failure calls for.
 template <class F>
-Reply replying_to_errors(std::string_view route, F&& f) {
+auto replying_to_errors(std::string_view route, F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const PoolTimeout&) {
-    return service_unavailable(ErrorCode::pool_exhausted, "all database connections are busy; retry shortly",
-                               kRetryAfterPoolBusy);
+    return pool_exhausted_reply();
   } catch (const db::Error& error) {
     return db_error_reply(error, route);
   } catch (const std::exception& error) {
@@ -148,13 +128,7 @@ Reply answered(const DbQuery& query, const db::Result& rows) {
 
 Plan plan(const ResolvedRequest& request, Services& services, Clock::time_point deadline) {
   const RouteContext ctx{request.target, request.captures, services, deadline};
-  Plan result = Reply{};
-  Reply failure = replying_to_errors(request.route->pattern, [&] {
-    result = request.route->plan(ctx);
-    return Reply{};
-  });
-  if (failure.status != http::status::ok) return failure;
-  return result;
+  return replying_to_errors(request.route->pattern, [&] { return request.route->plan(ctx); });
 }
 
 Reply answer(const DbQuery& query, const db::Result& rows, std::string_view route) {

@@ -14,7 +14,7 @@
 #include "server/metrics.hpp"
 #include "server/pool.hpp"
 #include "server/replica_status.hpp"
-#include "server/router.hpp"
+#include "server/route.hpp"
 
 namespace ge::server {
 

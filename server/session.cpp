@@ -1,24 +1,17 @@
 #include "server/session.hpp"
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/version.hpp>
 
-#include <atomic>
-#include <cassert>
-#include <iostream>
-
-#include "server/async_query.hpp"
 #include "server/browser_http.hpp"
 #include "server/http_framing.hpp"
 #include "server/log.hpp"
-#include "server/recovery_conflict.hpp"
+#include "server/request_routing.hpp"
 #include "server/response_text.hpp"
 
 namespace ge::server {
@@ -38,7 +31,7 @@ bool is_http_parse_error(const beast::error_code& ec) {
 
 Session::Session(net::ip::tcp::socket&& socket, ServerState& state, std::shared_ptr<QueryPipeline> pipeline)
     : stream_(std::move(socket)), read_timer_(stream_.get_executor()), buffer_(kReadBufferLimit), state_(state),
-      pipeline_(std::move(pipeline)) {
+      dispatcher_(state, std::move(pipeline)) {
   beast::error_code ec;
   const auto endpoint = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_ = endpoint.address().to_string() + ':' + std::to_string(endpoint.port());
@@ -177,15 +170,18 @@ void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   }
   if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
     reject(http::status::request_header_fields_too_large, ErrorCode::header_too_large,
-           "request line and headers exceed " + std::to_string(state_.config.header_limit) + " bytes");
+           "request line and headers exceed " + std::to_string(state_.config.header_limit) + " bytes",
+           rejected_request_headers());
     return;
   }
   if (ec == http::error::body_limit) {
-    reject(http::status::payload_too_large, ErrorCode::body_too_large, "request body too large");
+    reject(http::status::payload_too_large, ErrorCode::body_too_large, "request body too large",
+           rejected_request_headers());
     return;
   }
   if (ec && is_http_parse_error(ec) && ec != http::error::partial_message) {
-    reject(http::status::bad_request, ErrorCode::bad_request, "malformed HTTP request: " + ec.message());
+    reject(http::status::bad_request, ErrorCode::bad_request, "malformed HTTP request: " + ec.message(),
+           rejected_request_headers());
     return;
   }
   if (ec) {  // the client went away mid-request, or a socket error
@@ -199,13 +195,22 @@ void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   do_read();
 }
 
+BrowserHeaders Session::rejected_request_headers() const {
+  BrowserHeaders headers = browser_headers(parser_->get().base());
+  if (!parser_->is_header_done() && headers.origin.empty()) {
+    const auto bytes = buffer_.data();
+    headers.origin = raw_origin_field(std::string_view(static_cast<const char*>(bytes.data()), bytes.size()));
+  }
+  return headers;
+}
+
 // An unparseable request: answer it and close, since the stream can't be trusted any more.
-void Session::reject(http::status status, ErrorCode code, std::string_view message) {
+void Session::reject(http::status status, ErrorCode code, std::string_view message, BrowserHeaders browser) {
   closing_ = true;
   auto slot = std::make_shared<Slot>();
   slot->close = true;
   queue_.push_back(slot);
-  const RequestInfo info{http::verb::unknown, "-", "-", 11, Clock::now(), {}};
+  const RequestInfo info{http::verb::unknown, "-", "-", 11, Clock::now(), std::move(browser)};
   complete(slot, info, kUnmatchedRoute, error_reply(status, code, message));
 }
 
@@ -217,194 +222,19 @@ void Session::handle(http::request<http::string_body>&& request) {
   if (slot->close) closing_ = true;
   queue_.push_back(slot);
 
-  if (auto special = special_form_reply(info.method, info.target)) {
-    complete(slot, info, kUnmatchedRoute, std::move(*special));
-    return;
+  std::optional<std::string_view> authorization;
+  if (const auto field = request.find(http::field::authorization); field != request.end()) {
+    authorization.emplace(field->value().data(), field->value().size());
   }
-  const std::optional<std::string> origin = origin_form(info.target);  // absolute-form: its path and query
-  Resolution resolution = resolve(info.method, origin ? *origin : info.target);
-  if (info.method == http::verb::options) {  // CORS preflight, or a plain OPTIONS (cors.hpp)
-    Reply reply = resolution.route_label == kUnmatchedRoute
-                      ? std::get<Reply>(std::move(resolution.outcome))
-                      : options_reply(state_.config.browser.cors, info.browser.origin,
-                                      info.browser.access_control_request_headers);
-    complete(slot, info, resolution.route_label, std::move(reply));
+  Resolution routed = route_request(info.method, info.target, authorization, info.browser, state_.config);
+  if (auto* reply = std::get_if<Reply>(&routed.outcome)) {
+    complete(slot, info, routed.route_label, std::move(*reply));
     return;
-  }
-  if (auto* reply = std::get_if<Reply>(&resolution.outcome)) {
-    complete(slot, info, resolution.route_label, std::move(*reply));
-    return;
-  }
-  auto& resolved = std::get<ResolvedRequest>(resolution.outcome);
-  if (state_.config.auth.guards(resolved.route->pattern)) {
-    const auto authorization = request.find(http::field::authorization);
-    const bool presented = authorization != request.end();
-    if (!presented || !state_.config.auth.admits(std::string_view(authorization->value().data(),
-                                                                  authorization->value().size()))) {
-      complete(slot, info, resolution.route_label, unauthorized(presented));
-      return;
-    }
   }
   const Clock::time_point deadline = info.start + state_.config.pool.acquire_timeout;
-  if (!resolved.route->uses_db) {
-    complete(slot, info, resolution.route_label, run(resolved, state_.services, deadline));
-    return;
-  }
-  if (resolved.route->plan) {
-    Plan planned = plan(resolved, state_.services, deadline);
-    if (auto* reply = std::get_if<Reply>(&planned)) {
-      complete(slot, info, resolution.route_label, std::move(*reply));
-      return;
-    }
-    run_query(slot, std::move(info), resolution.route_label, std::move(resolved), std::get<DbQuery>(std::move(planned)),
-              deadline);
-    return;
-  }
-  run_on_workers(slot, std::move(info), resolution.route_label, std::move(resolved), deadline);
-}
-
-void Session::run_query(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route,
-                        ResolvedRequest resolved, DbQuery query, Clock::time_point deadline) {
-  // Asked first, so that the request is moved into the callback only when the pipeline takes it
-  // (ready_for and submit run back to back on this thread: nothing changes in between).
-  if (pipeline_ && pipeline_->ready_for(query.call)) {
-    Call call = query.call;
-    const bool taken = pipeline_->submit(
-        std::move(call), [self = shared_from_this(), slot, info = std::move(info), route, resolved = std::move(resolved),
-                          query = std::move(query), deadline](QueryOutcome&& outcome) mutable {
-          // On this session's thread, but outside its strand: continue in the strand.
-          net::dispatch(self->stream_.get_executor(),
-                        [self, slot = std::move(slot), info = std::move(info), route, resolved = std::move(resolved),
-                         query = std::move(query), deadline, outcome = std::move(outcome)]() mutable {
-                          self->on_pipelined(slot, info, route, std::move(resolved), query, deadline,
-                                             std::move(outcome));
-                        });
-        });
-    assert(taken);
-    (void)taken;
-    return;
-  }
-  // While the request waits for a connection, a timer answers 503 at the deadline; whichever of
-  // the two claims the request first answers it. The timer is armed only when the wait starts.
-  if (auto idle = state_.pool.try_acquire_idle()) {
-    on_lease(slot, std::move(info), route, std::move(resolved), std::move(query), deadline, std::move(idle));
-    return;
-  }
-  auto claimed = std::make_shared<std::atomic<bool>>(false);
-  auto timer = std::make_shared<net::steady_timer>(stream_.get_executor());
-  Pool::AsyncWaiter waiter{
-      claimed, [self = shared_from_this(), slot, info, route, resolved, query, deadline,
-                timer](std::optional<Pool::Lease> lease) mutable {
-        // Called by whichever thread released the connection: continue on this session's strand.
-        net::post(self->stream_.get_executor(), [self, slot, info = std::move(info), route, resolved = std::move(resolved),
-                                                 query = std::move(query), deadline, timer,
-                                                 lease = std::move(lease)]() mutable {
-          timer->cancel();
-          self->on_lease(slot, std::move(info), route, std::move(resolved), std::move(query), deadline,
-                         std::move(lease));
-        });
-      }};
-  auto acquired = state_.pool.acquire_async(std::move(waiter));
-  switch (acquired.status) {
-    case Pool::AsyncAcquire::got:
-      on_lease(slot, std::move(info), route, std::move(resolved), std::move(query), deadline, std::move(acquired.lease));
-      return;
-    case Pool::AsyncAcquire::use_blocking_acquire:
-      run_on_workers(slot, std::move(info), route, std::move(resolved), deadline);
-      return;
-    case Pool::AsyncAcquire::queued:
-      timer->expires_at(deadline);
-      timer->async_wait([self = shared_from_this(), slot, info = std::move(info), route, claimed](beast::error_code ec) {
-        if (ec || claimed->exchange(true)) return;
-        self->state_.pool.count_acquire_timeout();
-        self->complete(slot, info, route,
-                       service_unavailable(ErrorCode::pool_exhausted, "all database connections are busy; retry shortly",
-                                           kRetryAfterPoolBusy));
-      });
-      return;
-  }
-}
-
-void Session::on_pipelined(const std::shared_ptr<Slot>& slot, const RequestInfo& info, std::string_view route,
-                           ResolvedRequest resolved, const DbQuery& query, Clock::time_point deadline,
-                           QueryOutcome outcome) {
-  if (outcome.error) {
-    state_.pool.count_query_error();
-    // The pipelined connection broke (a database restart), or a hot standby cancelled the query
-    // for its replay (recovery_conflict.hpp): retry once, as Pool::run does, on the workers.
-    const bool conflict = is_recovery_conflict(outcome.error->sqlstate());
-    if (conflict) state_.pool.count_recovery_conflict();
-    if (conflict || outcome.error->sqlstate() == "08006") {
-      run_on_workers(slot, info, route, std::move(resolved), deadline);
-      return;
-    }
-  }
-  Reply reply = outcome.error ? db_error_reply(*outcome.error, route) : answer(query, outcome.result, route);
-  complete(slot, info, route, std::move(reply));
-}
-
-void Session::on_lease(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route,
-                       ResolvedRequest resolved, DbQuery query, Clock::time_point deadline,
-                       std::optional<Pool::Lease> lease) {
-  // No connection came (one has to be opened), or this one has not prepared the statement yet
-  // (preparing is a blocking round trip, once per connection): the workers do it.
-  if (!lease || !(*lease)->is_prepared(query.call.statement->name)) {
-    lease.reset();
-    run_on_workers(slot, std::move(info), route, std::move(resolved), deadline);
-    return;
-  }
-  const Call call = query.call;
-  async_query(std::move(*lease), call, stream_.get_executor(),
-              [self = shared_from_this(), slot, info = std::move(info), route, resolved = std::move(resolved),
-               query = std::move(query), deadline](QueryOutcome&& outcome, Pool::Lease&& used) mutable {
-                Pool::Lease held = std::move(used);
-                if (outcome.error) {
-                  self->state_.pool.count_query_error();
-                  const bool conflict = is_recovery_conflict(outcome.error->sqlstate());
-                  if (conflict) self->state_.pool.count_recovery_conflict();
-                  if (!held->ok() || conflict) {
-                    // The connection broke under the query (a database restart), or a hot standby
-                    // cancelled it for its replay: retry once, as Pool::run does, on the workers.
-                    { const Pool::Lease dropped = std::move(held); }
-                    self->run_on_workers(slot, std::move(info), route, std::move(resolved), deadline);
-                    return;
-                  }
-                }
-                { const Pool::Lease released = std::move(held); }  // free before the answer is built
-                Reply reply = outcome.error ? db_error_reply(*outcome.error, route) : answer(query, outcome.result, route);
-                self->complete(slot, info, route, std::move(reply));
-              });
-}
-
-void Session::run_on_workers(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route,
-                             ResolvedRequest resolved, Clock::time_point deadline) {
-  // Blocking database work goes to the workers; the work guard keeps the I/O loop alive until
-  // the reply is back on this strand (even during shutdown). If no worker has picked the job up
-  // by the deadline (all connections busy), a timer answers 503 right then and the job is skipped.
-  auto claimed = std::make_shared<std::atomic<bool>>(false);
-  auto timer = std::make_shared<net::steady_timer>(stream_.get_executor(), deadline);
-  timer->async_wait([self = shared_from_this(), slot, info, label = route, claimed, timer](beast::error_code ec) {
-    if (ec || claimed->exchange(true)) return;
-    self->state_.pool.job_started();
-    self->state_.pool.count_acquire_timeout();
-    self->complete(slot, info, label,
-                   service_unavailable(ErrorCode::pool_exhausted, "all database connections are busy; retry shortly",
-                                       kRetryAfterPoolBusy));
-  });
-  state_.pool.job_queued();
-  net::post(state_.workers, [self = shared_from_this(), slot, info = std::move(info), label = route,
-                             resolved = std::move(resolved), deadline, claimed, timer,
-                             work = net::make_work_guard(stream_.get_executor())]() mutable {
-    if (claimed->exchange(true)) return;  // the timer has answered already
-    self->state_.pool.job_started();
-    Reply reply = run(resolved, self->state_.services, deadline);
-    auto executor = self->stream_.get_executor();
-    net::post(executor, [self = std::move(self), slot = std::move(slot), info = std::move(info), label,
-                         reply = std::move(reply), timer = std::move(timer), work = std::move(work)]() mutable {
-      timer->cancel();
-      self->complete(slot, info, label, std::move(reply));
-    });
-  });
+  dispatcher_.dispatch(std::get<ResolvedRequest>(std::move(routed.outcome)), deadline, stream_.get_executor(),
+                       [self = shared_from_this(), slot, info = std::move(info),
+                        label = routed.route_label](Reply reply) { self->complete(slot, info, label, std::move(reply)); });
 }
 
 void Session::complete(const std::shared_ptr<Slot>& slot, const RequestInfo& info, std::string_view route,

@@ -1,9 +1,11 @@
 #pragma once
-// One HTTP/1.1 connection, after Beast's advanced_server example: everything runs on the
-// connection's strand; keep-alive; a read deadline per request (also the idle timeout);
-// header and body limits; up to config.pipeline_limit requests read ahead and answered in
-// order. Handlers that need the database run on the shared worker pool and post their reply
-// back to the strand.
+// One HTTP/1.1 connection, after Beast's advanced_server example, and only that: it reads
+// requests, queues their answers, writes them and closes. Everything runs on the connection's
+// strand; keep-alive; a read deadline per request (also the idle timeout); header and body
+// limits; up to config.pipeline_limit requests read ahead and answered in order. What a request
+// asks for is decided apart from it (request_routing.hpp), and how its reply is made, with or
+// without the database, by the query dispatcher (query_dispatcher.hpp), which hands the reply
+// back on the strand.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -19,10 +21,11 @@
 #include <optional>
 #include <string>
 
-#include "server/query_pipeline.hpp"
+#include "server/browser_http.hpp"
+#include "server/query_dispatcher.hpp"
 #include "server/reply.hpp"
-#include "server/router.hpp"
 #include "server/server_state.hpp"
+#include "server/statement.hpp"
 
 namespace ge::server {
 
@@ -63,19 +66,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(boost::beast::error_code ec, std::size_t bytes);
   void read_rest();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  // Queues the request's slot and has its reply made (route_request, then the dispatcher).
   void handle(http::request<http::string_body>&& request);
-  // A statement without blocking: on the thread's pipelined connection (query_pipeline), else on a
-  // pooled connection now or when one is released (async_query).
-  void run_query(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route, ResolvedRequest resolved,
-                 DbQuery query, Clock::time_point deadline);
-  void on_pipelined(const std::shared_ptr<Slot>& slot, const RequestInfo& info, std::string_view route,
-                    ResolvedRequest resolved, const DbQuery& query, Clock::time_point deadline, QueryOutcome outcome);
-  void on_lease(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route, ResolvedRequest resolved,
-                DbQuery query, Clock::time_point deadline, std::optional<Pool::Lease> lease);
-  // The blocking way, on the database workers: opening connections, retries, other routes.
-  void run_on_workers(const std::shared_ptr<Slot>& slot, RequestInfo info, std::string_view route,
-                      ResolvedRequest resolved, Clock::time_point deadline);
-  void reject(http::status status, ErrorCode code, std::string_view message);
+  // An unparseable request: answer it and close. `browser`: the request headers as far as known.
+  void reject(http::status status, ErrorCode code, std::string_view message, BrowserHeaders browser);
+  // For reject(): the parsed header's fields, and when Beast could not parse it, its Origin read
+  // from the raw bytes, so that the error answer carries its CORS headers.
+  BrowserHeaders rejected_request_headers() const;
   void complete(const std::shared_ptr<Slot>& slot, const RequestInfo& info, std::string_view route, Reply reply);
   void maybe_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
@@ -92,7 +89,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   ServerState& state_;
-  std::shared_ptr<QueryPipeline> pipeline_;
+  QueryDispatcher dispatcher_;
   std::string remote_;
   std::deque<std::shared_ptr<Slot>> queue_;
   bool reading_ = false;

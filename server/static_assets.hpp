@@ -6,7 +6,7 @@
 #include <span>
 #include <string_view>
 
-#include "server/router.hpp"
+#include "server/route.hpp"
 
 namespace ge::server {
 

@@ -1,5 +1,7 @@
 #include "common/db/connection.hpp"
 
+#include "common/db/sqlstate.hpp"
+
 namespace ge::db {
 namespace {
 std::string trimmed(std::string message) {
@@ -17,7 +19,7 @@ std::vector<const char*> raw_params(const std::vector<std::optional<std::string>
 Connection::Connection(const std::string& conninfo) : conn_(PQconnectdb(conninfo.c_str()), &PQfinish) {
   if (!conn_) throw Error("out of memory allocating a PostgreSQL connection");
   if (PQstatus(conn_.get()) != CONNECTION_OK) {
-    throw Error("cannot connect to PostgreSQL: " + error_message(), "08000");
+    throw Error("cannot connect to PostgreSQL: " + error_message(), sqlstate::kConnectionException);
   }
 }
 

@@ -13,8 +13,9 @@ namespace ge::db {
 
 class Error : public std::runtime_error {
  public:
-  Error(const std::string& message, std::string sqlstate = {})
-      : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
+  // sqlstate: PostgreSQL's five-character code (sqlstate.hpp), empty when there is none.
+  Error(const std::string& message, std::string_view sqlstate = {})
+      : std::runtime_error(message), sqlstate_(sqlstate) {}
   const std::string& sqlstate() const noexcept { return sqlstate_; }
 
  private:

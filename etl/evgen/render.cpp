@@ -217,159 +217,138 @@ void expand(std::string_view tmpl, const LineContext& ctx, std::string& out) {
 
 constexpr std::array<const char*, 4> kBadBytes{"\xE9", "\xFC", "\xFF", "\xC3("};
 
-}  // namespace
+// What the event's defect and quirks decide about its line, worked out once.
+struct LinePlan {
+  const Event& e;
+  std::string_view uuid;  // 36 characters, in the line's letter case
+  std::uint64_t hash;     // picks among a defect's variants
+  bool escape;            // non-ASCII spelled \uXXXX
+  bool compact;           // no spaces after ':' and ','
+  Field field;            // the field a field defect (missing, wrong type, invalid value) hits
+  bool is_malformed;
+  Malformed malformed;
 
-Renderer::Renderer() {
-  arena_.reserve(1 << 14);
-  scratch_.reserve(1 << 12);
+  // The defect is an invalid byte or a lone surrogate inside a string value.
+  bool bad_string() const {
+    return is_malformed && (malformed == Malformed::utf8_user_id || malformed == Malformed::utf8_name ||
+                            malformed == Malformed::surrogate_name);
+  }
+  bool bad_name() const {
+    return is_malformed && (malformed == Malformed::utf8_name || malformed == Malformed::surrogate_name);
+  }
+  std::string_view bad_bytes() const {
+    return malformed == Malformed::surrogate_name ? std::string_view("\\ud800")
+                                                  : std::string_view(kBadBytes[hash % kBadBytes.size()]);
+  }
+  // A field defect inside event_data (else at the top level).
+  bool data_defect() const { return field >= Field::user_id; }
+};
+
+Field defect_field(const Event& e) {
+  return e.mut == Mut::wrong_type      ? kWrongTypeVariants[e.variant % kWrongTypeVariants.size()].field
+         : e.mut == Mut::invalid_value ? kInvalidValueVariants[e.variant % kInvalidValueVariants.size()].field
+         : e.mut == Mut::missing_field ? kMissingVariants[e.variant % kMissingVariants.size()]
+         : e.mut == Mut::unknown_type  ? Field::event_type
+                                       : Field::event_id;
 }
 
-void Renderer::render(const Event& e, std::string& out) {
-  const char* eol = (e.flags & kFlagCrlf) != 0 ? "\r\n" : "\n";
-  if (e.mut == Mut::blank) {
-    out += kBlankVariants[e.variant % kBlankVariants.size()];
-    out += eol;
-    return;
-  }
-  arena_.clear();
-  const std::uint64_t hash = mix64(e.id, static_cast<std::uint64_t>(e.ts));
-  const bool escape = (e.flags & kFlagEscapeUnicode) != 0;
-  const Field field = e.mut == Mut::wrong_type      ? kWrongTypeVariants[e.variant % kWrongTypeVariants.size()].field
-                      : e.mut == Mut::invalid_value ? kInvalidValueVariants[e.variant % kInvalidValueVariants.size()].field
-                      : e.mut == Mut::missing_field ? kMissingVariants[e.variant % kMissingVariants.size()]
-                      : e.mut == Mut::unknown_type  ? Field::event_type
-                                                    : Field::event_id;
-  const auto malformed = static_cast<Malformed>(e.variant % static_cast<std::uint8_t>(Malformed::count));
-  const bool is_malformed = e.mut == Mut::malformed;
+void add_quoted(Object& object, std::string_view key, std::string_view text) {
+  std::string& v = object.begin(key);
+  v += '"';
+  v += text;
+  v += '"';
+  object.end();
+}
 
-  char uuid[kUuidTextLength];
-  format_uuid(e.user, uuid);
-  if ((e.flags & kFlagUpperUuid) != 0) {
-    for (char& c : uuid) {
-      if (c >= 'a' && c <= 'f') c = static_cast<char>(c - 'a' + 'A');
-    }
+// The name member; with a name defect, the parts around the defect escaped separately so that
+// the defect itself stays as it is. True when it placed the line's bad string.
+bool add_name(const LinePlan& plan, Object& data, std::string& scratch) {
+  const Event& e = plan.e;
+  if (e.name_kind == NameKind::null && e.quirk != Quirk::long_name) {
+    data.add("name", "null");
+    return false;
   }
-  const std::string_view uuid_text(uuid, sizeof uuid);
+  if (e.name_kind != NameKind::present && e.quirk != Quirk::long_name) return false;
+  scratch.clear();
+  if (e.quirk == Quirk::long_name) {
+    for (int k = 0; k < 500; ++k) scratch += "\xC3\x84";  // exactly 1,000 bytes: still valid
+  } else {
+    append_name(e, scratch);
+  }
+  if (!plan.bad_name()) {
+    append_json_string(data.begin("name"), scratch, plan.escape);
+    data.end();
+    return false;
+  }
+  const std::size_t space = scratch.find(' ');
+  const std::size_t at = space == std::string::npos ? scratch.size() : space;
+  std::string& v = data.begin("name");
+  append_json_string(v, std::string_view(scratch).substr(0, at), plan.escape);
+  v.pop_back();
+  v += plan.bad_bytes();
+  std::string tail;
+  append_json_string(tail, std::string_view(scratch).substr(at), plan.escape);
+  v.append(tail, 1, std::string::npos);
+  data.end();
+  return true;
+}
 
-  // event_data
-  Object data(arena_);
-  bool bad_byte_done = false;
-  {
-    std::string& v = data.begin("user_id");
-    v += '"';
-    v += uuid_text;
-    v += '"';
+// True when it placed the line's bad string (in the name).
+bool add_registration(const LinePlan& plan, Object& data, std::string& scratch) {
+  const Event& e = plan.e;
+  add_quoted(data, "country", countries()[e.country % countries().size()].code);
+  const bool bad_string_done = add_name(plan, data, scratch);
+  add_quoted(data, "device_os", kDevices[e.device % kDevices.size()]);
+  const char* campaign = kCampaigns[e.campaign % kCampaigns.size()];
+  if (campaign == nullptr) {
+    data.add("marketing_campaign", "null");
+  } else {
+    append_json_string(data.begin("marketing_campaign"), campaign, false);
     data.end();
   }
+  return bad_string_done;
+}
+
+void add_transaction(const Event& e, Object& data) {
+  add_quoted(data, "transaction_currency", kCurrencies[e.currency % kCurrencies.size()]);
+  std::string& v = data.begin("transaction_amount");
+  const std::uint32_t cents = kAmountCents[e.amount % kAmountCents.size()];
+  if (e.quirk == Quirk::amount_spelling) {
+    append_amount_spelling(v, cents, e.quirk_variant);
+  } else {
+    append_amount(v, cents);
+  }
+  data.end();
+}
+
+// The event_data members, the bad string (when the name did not take it) in user_id, and the
+// quirks that add or reorder members.
+void fill_data(const LinePlan& plan, Object& data, std::string& scratch) {
+  const Event& e = plan.e;
+  add_quoted(data, "user_id", plan.uuid);
+  bool bad_string_done = false;
   if (e.type == EventType::registration) {
-    {
-      std::string& v = data.begin("country");
-      v += '"';
-      v += countries()[e.country % countries().size()].code;
-      v += '"';
-      data.end();
-    }
-    if (e.name_kind == NameKind::present || e.quirk == Quirk::long_name) {
-      scratch_.clear();
-      if (e.quirk == Quirk::long_name) {
-        for (int k = 0; k < 500; ++k) scratch_ += "\xC3\x84";  // exactly 1,000 bytes: still valid
-      } else {
-        append_name(e, scratch_);
-      }
-      if (is_malformed && (malformed == Malformed::utf8_name || malformed == Malformed::surrogate_name)) {
-        const std::size_t space = scratch_.find(' ');
-        const std::size_t at = space == std::string::npos ? scratch_.size() : space;
-        const std::string_view bad =
-            malformed == Malformed::utf8_name ? std::string_view(kBadBytes[hash % kBadBytes.size()]) : "\\ud800";
-        // Escape the parts around the defect separately so the defect itself stays as it is.
-        std::string& v = data.begin("name");
-        append_json_string(v, std::string_view(scratch_).substr(0, at), escape);
-        v.pop_back();
-        v += bad;
-        std::string tail;
-        append_json_string(tail, std::string_view(scratch_).substr(at), escape);
-        v.append(tail, 1, std::string::npos);
-        data.end();
-        bad_byte_done = true;
-      } else {
-        append_json_string(data.begin("name"), scratch_, escape);
-        data.end();
-      }
-    } else if (e.name_kind == NameKind::null) {
-      data.add("name", "null");
-    }
-    {
-      std::string& v = data.begin("device_os");
-      v += '"';
-      v += kDevices[e.device % kDevices.size()];
-      v += '"';
-      data.end();
-    }
-    const char* campaign = kCampaigns[e.campaign % kCampaigns.size()];
-    if (campaign == nullptr) {
-      data.add("marketing_campaign", "null");
-    } else {
-      append_json_string(data.begin("marketing_campaign"), campaign, false);
-      data.end();
-    }
+    bad_string_done = add_registration(plan, data, scratch);
   } else if (e.type == EventType::transaction) {
-    {
-      std::string& v = data.begin("transaction_currency");
-      v += '"';
-      v += kCurrencies[e.currency % kCurrencies.size()];
-      v += '"';
-      data.end();
-    }
-    std::string& v = data.begin("transaction_amount");
-    const std::uint32_t cents = kAmountCents[e.amount % kAmountCents.size()];
-    if (e.quirk == Quirk::amount_spelling) {
-      append_amount_spelling(v, cents, e.quirk_variant);
-    } else {
-      append_amount(v, cents);
-    }
-    data.end();
+    add_transaction(e, data);
   }
-  if (is_malformed && !bad_byte_done &&
-      (malformed == Malformed::utf8_user_id || malformed == Malformed::utf8_name ||
-       malformed == Malformed::surrogate_name)) {
-    scratch_.assign("\"");
-    scratch_ += uuid_text.substr(0, 8);
-    scratch_ += malformed == Malformed::surrogate_name ? std::string_view("\\ud800")
-                                                       : std::string_view(kBadBytes[hash % kBadBytes.size()]);
-    scratch_ += uuid_text.substr(8);
-    scratch_ += '"';
-    data.set("user_id", scratch_);
+  if (plan.bad_string() && !bad_string_done) {
+    scratch.assign("\"");
+    scratch += plan.uuid.substr(0, 8);
+    scratch += plan.bad_bytes();
+    scratch += plan.uuid.substr(8);
+    scratch += '"';
+    data.set("user_id", scratch);
   }
-  const bool compact = e.quirk == Quirk::compact;
   if (e.quirk == Quirk::extra_field && e.quirk_variant % 2 == 1) {
     data.add_member(kExtraFields[e.quirk_variant % kExtraFields.size()]);
   }
   if (e.quirk == Quirk::key_order && e.quirk_variant % kKeyOrders == 2) data.reverse();
+}
 
-  const auto apply_field_defect = [&](Object& object, const LineContext& ctx) {
-    if (e.mut == Mut::missing_field) {
-      object.remove(field_name(field));
-    } else if (e.mut == Mut::wrong_type || e.mut == Mut::invalid_value) {
-      const ValueVariant& variant = e.mut == Mut::wrong_type
-                                        ? kWrongTypeVariants[e.variant % kWrongTypeVariants.size()]
-                                        : kInvalidValueVariants[e.variant % kInvalidValueVariants.size()];
-      scratch_.clear();
-      expand(variant.json, ctx, scratch_);
-      object.set(field_name(field), scratch_);
-    }
-  };
-  const bool data_defect = field >= Field::user_id;
-  if (data_defect) apply_field_defect(data, LineContext{e, uuid_text, {}});
-
-  const std::size_t data_off = arena_.size();
-  data.write(arena_, compact);
-  const std::size_t data_len = arena_.size() - data_off;
-  // Copied out: the arena may grow (and move) while the top-level object is built.
-  data_json_.assign(arena_, data_off, data_len);
-  const std::string_view data_json = data_json_;
-
-  // The top-level object, in the 2023 file's key order.
-  Object top(arena_);
+// The top-level object, in the 2023 file's key order, then the quirks that add or reorder members.
+void fill_top(const LinePlan& plan, Object& top, std::string_view data_json) {
+  const Event& e = plan.e;
   append_int(top.begin("event_id"), e.id);
   top.end();
   {
@@ -386,7 +365,9 @@ void Renderer::render(const Event& e, std::string& out) {
   append_int(top.begin("event_timestamp"), e.ts);
   top.end();
   top.add("event_data", data_json);
-  if (!data_defect) apply_field_defect(top, LineContext{e, uuid_text, data_json});
+}
+
+void top_quirks(const Event& e, Object& top) {
   if (e.quirk == Quirk::extra_field && e.quirk_variant % 2 == 0) {
     top.add_member(kExtraFields[e.quirk_variant % kExtraFields.size()]);
   }
@@ -395,21 +376,33 @@ void Renderer::render(const Event& e, std::string& out) {
     if (order == 0) top.move_to_front("event_data");
     if (order == 1) top.move_to_front("event_timestamp");
   }
+}
 
-  if (!is_malformed) {
-    top.write(out, compact);
-    out += eol;
-    return;
+// A missing field removed, a wrong type or invalid value put in its place.
+void apply_field_defect(const LinePlan& plan, Object& object, const LineContext& ctx, std::string& scratch) {
+  const Event& e = plan.e;
+  if (e.mut == Mut::missing_field) {
+    object.remove(field_name(plan.field));
+  } else if (e.mut == Mut::wrong_type || e.mut == Mut::invalid_value) {
+    const ValueVariant& variant = e.mut == Mut::wrong_type
+                                      ? kWrongTypeVariants[e.variant % kWrongTypeVariants.size()]
+                                      : kInvalidValueVariants[e.variant % kInvalidValueVariants.size()];
+    scratch.clear();
+    expand(variant.json, ctx, scratch);
+    object.set(field_name(plan.field), scratch);
   }
-  scratch_.clear();
-  top.write(scratch_, compact);
-  switch (malformed) {
+}
+
+// The whole object (in `written`) spoiled as the malformed defect says.
+void append_malformed(const LinePlan& plan, const std::string& written, std::string& out) {
+  const Event& e = plan.e;
+  switch (plan.malformed) {
     case Malformed::truncated: {
-      const std::size_t keep = 1 + hash % (scratch_.size() - 2);
-      out.append(scratch_, 0, keep);
+      const std::size_t keep = 1 + plan.hash % (written.size() - 2);
+      out.append(written, 0, keep);
       break;
     }
-    case Malformed::array: out += '[', out += scratch_, out += ']'; break;
+    case Malformed::array: out += '[', out += written, out += ']'; break;
     case Malformed::bare_string:
       out += '"';
       out += to_string(e.type);
@@ -418,14 +411,67 @@ void Renderer::render(const Event& e, std::string& out) {
     case Malformed::bare_number: append_int(out, e.id); break;
     case Malformed::bare_null: out += "null"; break;
     case Malformed::python_repr:
-      for (const char c : scratch_) out += c == '"' ? '\'' : c;
+      for (const char c : written) out += c == '"' ? '\'' : c;
       break;
     case Malformed::trailing_comma:
-      out.append(scratch_, 0, scratch_.size() - 1);
+      out.append(written, 0, written.size() - 1);
       out += ", }";
       break;
-    case Malformed::two_objects: out += scratch_, out += scratch_; break;
-    default: out += scratch_; break;  // the defect is inside a string value
+    case Malformed::two_objects: out += written, out += written; break;
+    default: out += written; break;  // the defect is inside a string value
+  }
+}
+
+}  // namespace
+
+Renderer::Renderer() {
+  arena_.reserve(1 << 14);
+  scratch_.reserve(1 << 12);
+}
+
+void Renderer::render(const Event& e, std::string& out) {
+  const char* eol = (e.flags & kFlagCrlf) != 0 ? "\r\n" : "\n";
+  if (e.mut == Mut::blank) {
+    out += kBlankVariants[e.variant % kBlankVariants.size()];
+    out += eol;
+    return;
+  }
+  arena_.clear();
+  char uuid[kUuidTextLength];
+  format_uuid(e.user, uuid);
+  if ((e.flags & kFlagUpperUuid) != 0) {
+    for (char& c : uuid) {
+      if (c >= 'a' && c <= 'f') c = static_cast<char>(c - 'a' + 'A');
+    }
+  }
+  const LinePlan plan{e,
+                      std::string_view(uuid, sizeof uuid),
+                      mix64(e.id, static_cast<std::uint64_t>(e.ts)),
+                      (e.flags & kFlagEscapeUnicode) != 0,
+                      e.quirk == Quirk::compact,
+                      defect_field(e),
+                      e.mut == Mut::malformed,
+                      static_cast<Malformed>(e.variant % static_cast<std::uint8_t>(Malformed::count))};
+
+  Object data(arena_);
+  fill_data(plan, data, scratch_);
+  if (plan.data_defect()) apply_field_defect(plan, data, LineContext{e, plan.uuid, {}}, scratch_);
+  const std::size_t data_off = arena_.size();
+  data.write(arena_, plan.compact);
+  // Copied out: the arena may grow (and move) while the top-level object is built.
+  data_json_.assign(arena_, data_off, arena_.size() - data_off);
+
+  Object top(arena_);
+  fill_top(plan, top, data_json_);
+  if (!plan.data_defect()) apply_field_defect(plan, top, LineContext{e, plan.uuid, data_json_}, scratch_);
+  top_quirks(e, top);
+
+  if (plan.is_malformed) {
+    scratch_.clear();
+    top.write(scratch_, plan.compact);
+    append_malformed(plan, scratch_, out);
+  } else {
+    top.write(out, plan.compact);
   }
   out += eol;
 }

@@ -6,8 +6,9 @@
 
 (() => {
   // Read by the browser test (tests/browser): how many panel loads are in flight, when the first
-  // complete view was drawn, when a chart last rendered, and a count of completed views.
-  const state = { pending: 0, views: 0, drawnAt: null, lastRender: 0, errors: [] };
+  // complete view was drawn, when a chart last rendered, and a count of completed views; when this
+  // file started, sent its first request, and what each chart took to create (page_timing.mjs).
+  const state = { pending: 0, views: 0, drawnAt: null, lastRender: 0, errors: [], startedAt: performance.now(), firstRequest: null, chartTimes: [] };
   window.geDashboard = state;
 
   const $ = (id) => document.getElementById(id);
@@ -15,9 +16,15 @@
   const COLORS = ["#2f6fdf", "#e8833a", "#1a9f6e", "#b04fc5", "#c9384c", "#7a8699", "#2aa6c9", "#c2a200"];
 
   // ---- formatting ----------------------------------------------------------------------------
-  const intFmt = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-  const dec2 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  const dec4 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 4, maximumFractionDigits: 4 });
+  // Made on first use: the first Intl.NumberFormat loads the browser's locale data (measured 40 to
+  // 490 ms on a busy machine), which must not delay the page's requests.
+  const numberFormat = (options) => {
+    let made = null;
+    return { format: (v) => (made || (made = new Intl.NumberFormat("en-US", options))).format(v) };
+  };
+  const intFmt = numberFormat({ maximumFractionDigits: 0 });
+  const dec2 = numberFormat({ minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const dec4 = numberFormat({ minimumFractionDigits: 4, maximumFractionDigits: 4 });
   const usd = (v) => "$" + dec2.format(v);
   function duration(seconds) {
     const s = Math.round(seconds);
@@ -52,11 +59,20 @@
     const text = q.toString();
     return text ? "?" + text : "";
   }
+  // A bearer token for an evserve started with --auth-token-file (docs/api.md, Access control):
+  // pasted by the user, kept in this tab's sessionStorage only, sent as Authorization.
+  const TOKEN_KEY = "evserve-token";
+  const storage = (() => { try { return window.sessionStorage; } catch (e) { return null; } })();  // storage may be disabled
+  let token = (storage && storage.getItem(TOKEN_KEY)) || "";
+  function requestHeaders(accept) {
+    return token ? { Accept: accept, Authorization: "Bearer " + token } : { Accept: accept };
+  }
   // Never rejects: {ok, status, body, problem} where problem is a sentence for the page.
   async function getJSON(path) {
+    if (state.firstRequest === null) state.firstRequest = performance.now();
     let response;
     try {
-      response = await fetch(path, { headers: { Accept: "application/json" } });
+      response = await fetch(path, { headers: requestHeaders("application/json") });
     } catch (e) {
       return { ok: false, status: 0, body: null, problem: "evserve is not reachable (" + e.message + ")." };
     }
@@ -65,18 +81,25 @@
     if (response.ok) return { ok: true, status: response.status, body, problem: null };
     return { ok: false, status: response.status, body, problem: describe(response, body) };
   }
+  // The server's message as the end of a sentence (libpq's own messages end in "?" or ".").
+  const ended = (text) => (/[.?!]$/.test(text) ? text : text + ".");
   function describe(response, body) {
     const message = body && (body.message || body.error) ? body.message || body.error : response.statusText;
     const retry = response.headers.get("Retry-After");
+    if (response.status === 401) {
+      showTokenForm();
+      return token ? "The access token was refused (401): paste a valid one under “Access token” at the top."
+                   : "This evserve needs an access token (401): paste one under “Access token” at the top.";
+    }
     if (response.status === 503) {
       if (body && (body.error === "no_data" || body.reason === "no_data")) return "No data has been loaded yet: run evload, then reload this page.";
-      return `The database is unavailable (503): ${message}.` + (retry ? ` Try again in ${retry} s.` : "");
+      return `The database is unavailable (503): ${ended(message)}` + (retry ? ` Try again in ${retry} s.` : "");
     }
     if (response.status === 400) {
-      return `Bad request (400)` + (body && body.parameter ? ` in “${body.parameter}”` : "") + `: ${message}.`;
+      return `Bad request (400)` + (body && body.parameter ? ` in “${body.parameter}”` : "") + `: ${ended(message)}`;
     }
-    if (response.status === 404) return `Not found: ${message}.`;
-    return `The server answered ${response.status}: ${message}.`;
+    if (response.status === 404) return `Not found: ${ended(message)}`;
+    return `The server answered ${response.status}: ${ended(message)}`;
   }
 
   // ---- panels: a message line and a loading count --------------------------------------------
@@ -109,24 +132,50 @@
     state.views++;
     if (state.drawnAt === null) {
       // The first complete view: wait a frame so that the last chart is on screen.
-      requestAnimationFrame(() => { state.drawnAt = Math.max(performance.now(), state.lastRender); });
+      // performance.mark "ge-drawn" is the time to a fully drawn page (tests/browser/page_timing.mjs).
+      requestAnimationFrame(() => {
+        state.drawnAt = Math.max(performance.now(), state.lastRender);
+        performance.mark("ge-drawn", { startTime: state.drawnAt });
+      });
     }
   }
 
   // ---- charts (Chart.js) ---------------------------------------------------------------------
+  // index.html runs this file before Chart.js (both deferred): the API requests go out while the
+  // browser compiles Chart.js's 200 KB, and the panels draw once it has run. DOMContentLoaded
+  // comes after every deferred script.
   const charts = {};
-  if (window.Chart) {
-    Chart.defaults.animation = false;       // drawn at once: nothing to wait for, nothing to test around
-    Chart.defaults.maintainAspectRatio = false;
-    Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
-    Chart.register({ id: "geRenderClock", afterRender() { state.lastRender = performance.now(); } });
+  const chartsReady = new Promise((resolve) => {
+    const setUp = () => {
+      if (window.Chart) {
+        Chart.defaults.animation = false;       // drawn at once: nothing to wait for, nothing to test around
+        Chart.defaults.maintainAspectRatio = false;
+        Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+        Chart.register({ id: "geRenderClock", afterRender() { state.lastRender = performance.now(); } });
+      }
+      resolve(!!window.Chart);
+    };
+    if (window.Chart) setUp();
+    else document.addEventListener("DOMContentLoaded", setUp, { once: true });
+  });
+  // Drawing the first chart is the page's longest task (Chart.js compiles its code as it first
+  // runs it): no chart draws before the range panels' requests are out, or their requests would
+  // wait behind it for /readyz's answer to be read (start() holds this while it probes).
+  let requestsOut = Promise.resolve();
+  // An API answer, once the charts can be drawn.
+  async function getForChart(path) {
+    const [answer] = await Promise.all([getJSON(path), chartsReady, requestsOut]);
+    return answer;
   }
   function chart(canvasId, config) {
+    if (!window.Chart) throw new Error("Chart.js did not load");
     const canvas = $(canvasId);
     canvas.parentElement.hidden = false;
     if (canvas.closest("figure")) canvas.closest("figure").hidden = false;
     if (charts[canvasId]) charts[canvasId].destroy();
+    const started = performance.now();
     charts[canvasId] = new Chart(canvas, config);
+    state.chartTimes.push([canvasId, started, performance.now() - started]);
     canvas.dataset.points = String(config.data.labels.length);
     return charts[canvasId];
   }
@@ -237,7 +286,7 @@
     return load("panel-daily", async (current) => {
       const ids = ["chart-users", "chart-revenue", "chart-engagement"];
       if (!range.from || !range.to) { ids.forEach(hideChart); panelMessage("panel-daily", readyProblem || "No date range: no data is loaded.", !!readyProblem); return; }
-      const answer = await getJSON("/v1/game/daily" + query(params));
+      const answer = await getForChart("/v1/game/daily" + query(params));
       if (!current()) return;
       if (!answer.ok) { ids.forEach(hideChart); panelMessage("panel-daily", answer.problem, true); return; }
       const rows = Array.isArray(answer.body) ? answer.body : answer.body.rows || [];
@@ -262,7 +311,7 @@
     $("countries-scope").textContent = view.day || "all time";
     $("countries-csv").href = "/v1/game/stats" + query({ ...params, format: "csv" });
     return load("panel-countries", async (current) => {
-      const answer = await getJSON("/v1/game/stats" + query(params));
+      const answer = await getForChart("/v1/game/stats" + query(params));
       if (!current()) return;
       if (!answer.ok) { hideChart("chart-countries"); panelMessage("panel-countries", answer.problem, true); return; }
       const rows = Array.isArray(answer.body) ? answer.body : answer.body.rows || [];
@@ -314,7 +363,7 @@
       const table = $("heatmap");
       table.hidden = true;  // shown once it has rows
       if (!range.from || !range.to) { body.replaceChildren(); hideChart("chart-retention"); panelMessage("panel-retention", readyProblem || "No date range: no data is loaded.", !!readyProblem); return; }
-      const answer = await getJSON("/v1/game/retention" + query(params));
+      const answer = await getForChart("/v1/game/retention" + query(params));
       if (!current()) return;
       if (!answer.ok) { body.replaceChildren(); hideChart("chart-retention"); panelMessage("panel-retention", answer.problem, true); return; }
       const rows = Array.isArray(answer.body) ? answer.body : answer.body.rows || [];
@@ -425,9 +474,9 @@
   }
 
   // ---- latest load ---------------------------------------------------------------------------
-  function loadLatest() {
+  function loadLatest(answered) {
     return load("panel-load", async (current) => {
-      const answer = await getJSON("/v1/loads/latest");
+      const [answer] = await Promise.all([answered || getJSON("/v1/loads/latest"), chartsReady, requestsOut]);
       if (!current()) return;
       const facts = $("load-facts");
       if (!answer.ok) {
@@ -486,42 +535,138 @@
     loadRetention();
     loadUser();
   }
-  function globalMessage(text) {
+  function globalMessage(text, isError) {
     const el = $("global-message");
     el.textContent = text || "";
     el.hidden = !text;
-    el.classList.toggle("error", !!text);
+    el.classList.toggle("error", !!text && !!isError);
   }
+  function setDataset(range) {
+    dataset = range;
+    for (const id of ["from", "to", "day", "user-day"]) {
+      $(id).min = dataset.first_event_day || "";
+      $(id).max = dataset.last_data_day || "";
+    }
+  }
+  const lagText = (ms) => (typeof ms !== "number" ? "an unknown time" : ms < 10000 ? intFmt.format(ms) + " ms" : dec2.format(ms / 1000) + " s");
 
-  async function start() {
-    fillControls();
-    if (!window.Chart) { globalMessage("Chart.js did not load: the charts cannot be drawn."); return; }
-    state.pending++; // the dataset probe and the first view count as one load
-    // What needs no date range starts at once; the range panels wait for the data's range.
-    loadKpis();
-    loadCountries();
-    loadLatest();
-    const ready = await getJSON("/readyz");
+  // What /readyz says about the data (its range, or why there is none). On a hot standby whose
+  // replay is behind --max-replica-lag-ms, /readyz answers 503 replica_lag while every data route
+  // still answers with what the standby has replayed: the data is shown under a notice, its range
+  // taken from the latest load when that is the run live on the standby.
+  async function probeData(readyAnswer, latestAnswer) {
+    const ready = await readyAnswer;
+    dataset = null;
+    readyProblem = null;
+    let notice = null;
     if (ready.ok && ready.body.dataset) {
-      dataset = ready.body.dataset;
-      globalMessage(null);
-      for (const id of ["from", "to", "day", "user-day"]) {
-        if (dataset.first_event_day) $(id).min = dataset.first_event_day;
-        if (dataset.last_data_day) $(id).max = dataset.last_data_day;
+      setDataset(ready.body.dataset);
+    } else if (ready.status === 503 && ready.body && ready.body.reason === "replica_lag") {
+      const db = ready.body.database || {};
+      notice = `This evserve reads a standby that is behind the primary by ${lagText(db.replay_lag_ms)}` +
+        (typeof db.max_replica_lag_ms === "number" ? ` (its limit: ${lagText(db.max_replica_lag_ms)})` : "") +
+        ": the figures may not include the latest changes yet.";
+      const latest = await latestAnswer;
+      const report = latest.ok && latest.body.report;
+      if (report && report.first_event_day && report.last_data_day && latest.body.run_id === db.live_run_id) {
+        setDataset({ first_event_day: report.first_event_day, last_data_day: report.last_data_day });
+      } else {
+        readyProblem = "The standby's data range is not known here: choose From and To.";
+        notice += " " + readyProblem;
       }
     } else if (ready.status === 503 && ready.body && ready.body.reason === "no_data") {
       readyProblem = "No data has been loaded yet: run evload, then reload this page.";
     } else if (ready.status === 503) {
-      readyProblem = "The database is unavailable (503): " + ((ready.body && ready.body.message) || "not ready") + ".";
+      readyProblem = "The database is unavailable (503): " + ended((ready.body && ready.body.message) || "not ready");
     } else {
       readyProblem = ready.problem || "evserve is not ready.";
     }
-    globalMessage(readyProblem);
-    loadDaily();
-    loadRetention();
-    loadUser();
+    const standby = $("standby-notice");
+    standby.textContent = notice || "";
+    standby.hidden = !notice;
+    state.standbyNotice = notice;
+    globalMessage(notice ? null : readyProblem, true);
+  }
+
+  // Every request of the view goes out at once: /readyz first, as the range panels wait for the
+  // data's range (unless the URL names one), then what needs no range.
+  async function start() {
+    fillControls();
+    state.pending++; // the data probe and the first view count as one load
+    let allOut;
+    requestsOut = new Promise((resolve) => { allOut = resolve; });
+    try {
+      const readyAnswer = getJSON("/readyz");
+      const latestAnswer = getJSON("/v1/loads/latest");
+      const rangeKnown = !!(view.from && view.to);
+      if (rangeKnown) { loadDaily(); loadRetention(); }
+      loadKpis();
+      loadCountries();
+      loadLatest(latestAnswer);
+      await probeData(readyAnswer, latestAnswer);
+      if (!rangeKnown) { loadDaily(); loadRetention(); }
+      loadUser();
+    } finally {
+      allOut();
+    }
+    if (!(await chartsReady)) globalMessage("Chart.js did not load: the charts cannot be drawn.", true);
     state.pending--;
     if (state.pending === 0) settled();
+  }
+
+  // ---- the access token ----------------------------------------------------------------------
+  function showTokenForm() {
+    const form = $("token-form");
+    if (!form.hidden) return;
+    form.hidden = false;
+    $("token-forget").hidden = !token;
+  }
+  $("token-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    token = $("token").value.trim();
+    if (storage) { if (token) storage.setItem(TOKEN_KEY, token); else storage.removeItem(TOKEN_KEY); }
+    $("token").value = "";
+    $("token").placeholder = token ? "a token is set" : "";
+    $("token-forget").hidden = !token;
+    start();
+  });
+  $("token-forget").addEventListener("click", () => {
+    token = "";
+    if (storage) storage.removeItem(TOKEN_KEY);
+    $("token").placeholder = "";
+    $("token-forget").hidden = true;
+    start();
+  });
+  if (token) { showTokenForm(); $("token").placeholder = "a token is set"; }
+
+  // A download link cannot send the token: with one, the CSV is fetched here and saved as a file.
+  for (const link of document.querySelectorAll("a.csv")) {
+    link.addEventListener("click", async (event) => {
+      if (!token) return;
+      event.preventDefault();
+      const panelId = link.closest(".panel").id;
+      try {
+        const response = await fetch(link.href, { headers: requestHeaders("text/csv") });
+        if (!response.ok) {
+          let body = null;
+          try { body = await response.json(); } catch (e) { body = null; }
+          panelMessage(panelId, describe(response, body), true);
+          return;
+        }
+        const disposition = response.headers.get("Content-Disposition") || "";
+        const name = (/filename="([^"]+)"/.exec(disposition) || [])[1] || "evserve.csv";
+        const url = URL.createObjectURL(await response.blob());
+        const save = document.createElement("a");
+        save.href = url;
+        save.download = name;
+        document.body.append(save);
+        save.click();
+        save.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10000);
+      } catch (e) {
+        panelMessage(panelId, "The CSV could not be downloaded: " + e.message, true);
+      }
+    });
   }
 
   $("view").addEventListener("submit", (event) => {

@@ -2,6 +2,11 @@
 // puppeteer-core (never downloads a browser). run.sh starts evserve on a loaded fixture and calls
 //
 //   node dashboard_test.mjs --url http://127.0.0.1:PORT --fixture DIR --screenshots DIR --stop-db 'CMD'
+//       [--auth-url URL --auth-token TOKEN] [--standby-url URL --lag-standby 'CMD']
+//
+// --auth-url: an evserve on the same data with --auth-scope all and TOKEN in its token file.
+// --standby-url: an evserve on a hot standby with --max-replica-lag-ms; CMD pauses the standby's
+// replay and changes the primary, so that its /readyz answers 503 replica_lag.
 //
 // It prints every check, the count passed, and the time to a fully drawn page; it exits 1 on any
 // failure. The figures it compares come from the API itself and from the fixture's expected
@@ -10,7 +15,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execSync } from "node:child_process";
-import puppeteer from "puppeteer-core";
+import { launchChromium, drawnTiming } from "./page_timing.mjs";
 
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, "")] = process.argv[i + 1];
@@ -32,22 +37,16 @@ function check(condition, what, detail) {
 const analytics = fs.readFileSync(path.join(args.fixture, "analytics.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
 const queries = fs.readFileSync(path.join(args.fixture, "queries.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
 
-async function api(pathAndQuery) {
-  const response = await fetch(base + pathAndQuery);
+async function api(pathAndQuery, origin = base, headers = {}) {
+  const response = await fetch(origin + pathAndQuery, { headers });
   return { status: response.status, body: await response.json() };
 }
 
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), "ge-chromium-"));
-const browser = await puppeteer.launch({
-  executablePath: chromium,
-  userDataDir: profile,
-  headless: true,
-  args: [
-    ...(process.getuid && process.getuid() === 0 ? ["--no-sandbox"] : []),  // root has no user namespaces sandbox
-    "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-  ],
-});
+const browser = await launchChromium(chromium, profile);
+
+// The CSV buttons are clicked: nothing is saved to disk.
+await (await browser.target().createCDPSession()).send("Browser.setDownloadBehavior", { behavior: "deny" });
 
 // What the page did wrong since the last reset: console errors, uncaught errors, failed requests.
 let problems = [];
@@ -111,20 +110,18 @@ try {
   watch(page);
   await page.goto(base + "/", { waitUntil: "load" });
   await settled(page, 1);
-  await page.waitForFunction(() => window.geDashboard.drawnAt !== null, { timeout: 5000 });
-  const timing = await page.evaluate(() => {
-    const nav = performance.getEntriesByType("navigation")[0];
-    return { domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, lastChart: window.geDashboard.lastRender,
-             drawn: Math.max(nav.loadEventEnd, window.geDashboard.lastRender) };
-  });
+  // The page's own "drawn" mark (every panel answered and drawn, one frame later); make
+  // bench-dashboard (page_timing.mjs) gives medians of several runs and the requests' waterfall.
+  const timing = await drawnTiming(page);
   console.log(`time to fully drawn page: ${timing.drawn.toFixed(0)} ms (DOMContentLoaded ${timing.domContentLoaded.toFixed(0)} ms, ` +
               `load ${timing.load.toFixed(0)} ms, last chart rendered ${timing.lastChart.toFixed(0)} ms after navigation start)`);
   check(problems.length === 0, "default view: no console error, no failed request", problems.join(" | "));
+  check(timing.requests.length > 0 && timing.drawn >= timing.requests.reduce((m, r) => Math.max(m, r.end), 0),
+        "the drawn mark comes after the page's last answer", JSON.stringify(timing.requests.map((r) => [r.name, r.end])));
   // Again with the assets in the browser's cache (a returning visitor; the API answers revalidate).
   await page.reload({ waitUntil: "load" });
   await settled(page, 1);
-  await page.waitForFunction(() => window.geDashboard.drawnAt !== null, { timeout: 5000 });
-  const warm = await page.evaluate(() => Math.max(performance.getEntriesByType("navigation")[0].loadEventEnd, window.geDashboard.lastRender));
+  const warm = (await drawnTiming(page)).drawn;
   console.log(`time to fully drawn page, assets cached: ${warm.toFixed(0)} ms`);
 
   const ready = await api("/readyz");
@@ -237,8 +234,86 @@ try {
   await phone.screenshot({ path: path.join(args.screenshots, "dashboard-phone.png"), fullPage: false });
   await phone.close();
 
-  // ---- 7. A 400 and a 503 appear as messages -------------------------------------------------
+  // ---- 7. Bearer tokens: a 401 asks for a token, which the page then sends -------------------
   allowHttpErrors = true;
+  if (args["auth-url"]) {
+    const authBase = args["auth-url"].replace(/\/$/, "");
+    const auth = { Authorization: "Bearer " + args["auth-token"] };
+    const ap = await browser.newPage();
+    await ap.setViewport({ width: 1366, height: 900 });
+    watch(ap);
+    problems = [];
+    const unauthorized = [];
+    ap.on("response", (r) => { if (r.status() === 401) unauthorized.push(r.url()); });
+    await ap.goto(authBase + "/", { waitUntil: "load" });
+    await settled(ap, 1);
+    const asked = await ap.$eval("#panel-kpis > .message", (el) => (el.hidden ? "" : el.textContent));
+    check(unauthorized.length > 0 && /\(401\)/.test(asked) && /access token/i.test(asked) && (await ap.$$(".tile")).length === 0,
+          "--auth-scope all: a 401 is a message asking for an access token", asked);
+    check(await ap.$eval("#token-form", (el) => !el.hidden), "--auth-scope all: the access token field is shown");
+    await ap.screenshot({ path: path.join(args.screenshots, "dashboard-token.png") });
+    let views = await viewCount(ap);
+    await ap.type("#token", "not-the-token");
+    await ap.click("#token-form button[type=submit]");
+    await settled(ap, views + 1);
+    const refused = await ap.$eval("#panel-kpis > .message", (el) => (el.hidden ? "" : el.textContent));
+    check(/refused \(401\)/.test(refused), "a wrong token: the page says it was refused", refused);
+    unauthorized.length = 0;
+    views = await viewCount(ap);
+    await ap.type("#token", args["auth-token"]);
+    await ap.click("#token-form button[type=submit]");
+    await settled(ap, views + 1);
+    compareTiles(await tiles(ap), (await api("/v1/game/stats", authBase, auth)).body, "with the token");
+    const authDaily = await chartData(ap, "chart-users");
+    check(unauthorized.length === 0 && authDaily && authDaily.labels.length > 0, "with the token: no 401, the charts are drawn", unauthorized.join(" "));
+    check((await ap.evaluate(() => sessionStorage.getItem("evserve-token"))) === args["auth-token"], "the token is kept in sessionStorage");
+    // A new load of the page in this tab sends it at once.
+    await ap.reload({ waitUntil: "load" });
+    await settled(ap, 1);
+    check(unauthorized.length === 0 && (await ap.$$(".tile")).length === 10, "a reload sends the kept token: no 401");
+    // The CSV button fetches with the token (a plain link could not send it).
+    const csvAnswer = ap.waitForResponse((r) => r.url().includes("format=csv"), { timeout: 10000 });
+    await ap.click("#daily-csv");
+    const csv = await csvAnswer;
+    check(csv.status() === 200 && csv.request().headers().authorization === auth.Authorization && /^text\/csv/.test(csv.headers()["content-type"]),
+          "the daily CSV download sends the token", `${csv.status()} ${csv.headers()["content-type"]}`);
+    check(problems.filter((p) => !/401/.test(p)).length === 0, "bearer tokens: no console error but the 401s, no uncaught error", problems.join(" | "));
+    await ap.close();
+  }
+
+  // ---- 8. A standby behind the primary: the data with a notice --------------------------------
+  if (args["standby-url"]) {
+    const standbyBase = args["standby-url"].replace(/\/$/, "");
+    execSync(args["lag-standby"], { stdio: "inherit" });
+    let lagging = null;
+    for (let i = 0; i < 200 && !lagging; i++) {
+      const r = await api("/readyz", standbyBase);
+      if (r.status === 503 && r.body.reason === "replica_lag") lagging = r.body;
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (check(lagging !== null, "the standby's /readyz answers 503 replica_lag once its replay is paused behind a load")) {
+      const sp = await browser.newPage();
+      await sp.setViewport({ width: 1366, height: 900 });
+      watch(sp);
+      problems = [];
+      await sp.goto(standbyBase + "/", { waitUntil: "load" });
+      await settled(sp, 1);
+      const notice = await sp.$eval("#standby-notice", (el) => (el.hidden ? "" : el.textContent));
+      check(/standby that is behind the primary by [\d,.]+ (ms|s)/.test(notice), "replica_lag: the page says how far behind the standby is", notice);
+      const shown = await sp.$$eval(".panel > .message:not([hidden]), #global-message:not([hidden])", (els) => els.map((e) => e.textContent));
+      check(!shown.some((m) => /unavailable|503/.test(m)), "replica_lag: no \"database unavailable\" message", JSON.stringify(shown));
+      compareTiles(await tiles(sp), (await api("/v1/game/stats", standbyBase)).body, "replica_lag");
+      for (const id of ["chart-users", "chart-countries", "chart-retention"]) {
+        const data = await chartData(sp, id);
+        check(data && data.labels.length > 0, `replica_lag: chart ${id} is drawn`);
+      }
+      check(problems.filter((p) => !/503/.test(p)).length === 0, "replica_lag: no console error but /readyz's 503, no uncaught error", problems.join(" | "));
+      await sp.screenshot({ path: path.join(args.screenshots, "dashboard-standby.png") });
+      await sp.close();
+    }
+  }
+
+  // ---- 9. A 400 and a 503 appear as messages -------------------------------------------------
   problems = [];
   await page.goto(`${base}/?day=2010-02-30`, { waitUntil: "load" });
   await settled(page, 1);

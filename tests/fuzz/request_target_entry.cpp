@@ -10,6 +10,7 @@
 #include "common/uuid.hpp"
 #include "common/utc_day.hpp"
 #include "server/metrics.hpp"
+#include "server/pool.hpp"
 #include "server/request_params.hpp"
 #include "server/router.hpp"
 #include "tests/fuzz/fuzz_entries.hpp"

@@ -54,8 +54,7 @@ TEST_CASE("a killed load leaves the previous generation live") {
   auto conn = db.connect();
   bool copying = false;
   for (auto deadline = std::chrono::steady_clock::now() + 120s; std::chrono::steady_clock::now() < deadline;) {
-    auto progress = conn.exec("SELECT count(*) FROM pg_stat_progress_copy WHERE tuples_processed > 0");
-    if (progress.value(0, 0) != "0") {
+    if (copy_under_way(conn)) {
       copying = true;
       break;
     }
@@ -189,8 +188,7 @@ TEST_CASE("a database failure mid-load leaves the previous generation live") {
   int terminated = 0;
   for (auto deadline = std::chrono::steady_clock::now() + 120s;
        terminated == 0 && std::chrono::steady_clock::now() < deadline;) {
-    auto progress = conn.exec("SELECT count(*) FROM pg_stat_progress_copy WHERE tuples_processed > 0");
-    if (progress.value(0, 0) != "0") {
+    if (copy_under_way(conn)) {
       auto killed = conn.exec(
           "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
           "WHERE datname = current_database() AND pid <> pg_backend_pid()");

@@ -40,7 +40,7 @@ std::vector<std::string> load_args(const std::filesystem::path& events, const st
 bool wait_for_copy(const std::string& url, std::chrono::seconds timeout) {
   ge::db::Connection conn(url);
   for (auto deadline = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < deadline;) {
-    if (conn.exec("SELECT count(*) FROM pg_stat_progress_copy WHERE tuples_processed > 0").value(0, 0) != "0") return true;
+    if (copy_under_way(conn)) return true;
     std::this_thread::sleep_for(2ms);
   }
   return false;

@@ -2,9 +2,6 @@
 // by their content; the union of the files is one dataset (one global order, one dedupe).
 #include <catch2/catch.hpp>
 
-#include <zlib.h>
-#include <zstd.h>
-
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -13,32 +10,14 @@
 
 #include "live_digest.hpp"
 #include "support.hpp"
+#include "tests/support/compress.hpp"
 
 namespace json = boost::json;
 using namespace ge::test;
 
 namespace {
-std::string gzip(const std::string& data) {
-  z_stream stream{};
-  REQUIRE(deflateInit2(&stream, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&stream, static_cast<uLong>(data.size())) + 64, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&stream, Z_FINISH) == Z_STREAM_END);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
-
-std::string zstd(const std::string& data) {
-  std::string out(ZSTD_compressBound(data.size()), '\0');
-  const std::size_t size = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3);
-  REQUIRE_FALSE(ZSTD_isError(size));
-  out.resize(size);
-  return out;
-}
+using ge_test_support::gzip;
+using ge_test_support::zstd;
 
 void write(const std::filesystem::path& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -237,4 +237,10 @@ void write_synthetic_events(const std::filesystem::path& path, std::size_t users
   if (std::fclose(out) != 0) throw std::runtime_error("cannot write " + path.string());
 }
 
+bool copy_under_way(db::Connection& conn) {
+  return conn.exec("SELECT count(*) FROM pg_stat_progress_copy "
+                   "WHERE datname = current_database() AND tuples_processed > 0")
+             .value(0, 0) != "0";
+}
+
 }  // namespace ge::test

@@ -66,4 +66,8 @@ std::filesystem::path scratch_dir(const std::string& label);
 // large enough to catch a load in the middle of its COPY.
 void write_synthetic_events(const std::filesystem::path& path, std::size_t users, std::uint64_t id_offset);
 
+// Whether a COPY into conn's own database has written rows. pg_stat_progress_copy is cluster-wide
+// and the tests share one cluster: a COPY of another test must not count as this test's load.
+bool copy_under_way(db::Connection& conn);
+
 }  // namespace ge::test

@@ -136,6 +136,16 @@ TEST_CASE("framing: absolute-form targets and CONNECT and OPTIONS star and empty
   CHECK(skip_empty_lines(buffer) == 0);
 }
 
+TEST_CASE("framing: the Origin of a header Beast could not parse, for its error answer's CORS", "[framing]") {
+  CHECK(raw_origin_field("GET / HTTP/1.1\r\nHost: x\r\norigin:  https://b.example \r\nX-Pad: aaa") ==
+        "https://b.example");
+  CHECK(raw_origin_field("GET / HTTP/1.1\nOrigin: https://b.example\n\n") == "https://b.example");
+  CHECK(raw_origin_field("GET / HTTP/1.1\r\nHost: x\r\n\r\nOrigin: https://body.example\r\n").empty());
+  CHECK(raw_origin_field("GET /?Origin: x HTTP/1.1\r\nX-Origin: https://b.example\r\n").empty());
+  CHECK(raw_origin_field("Origin: https://request-line.example\r\n").empty());
+  CHECK(raw_origin_field("").empty());
+}
+
 TEST_CASE("log: an identical line within the window is held back and counted into the next copy", "[log]") {
   LogLimiter limiter(std::chrono::seconds(10));
   const auto t0 = LogLimiter::Clock::time_point{} + std::chrono::hours(1);

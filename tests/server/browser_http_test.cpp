@@ -204,6 +204,16 @@ TEST_CASE("the three steps together: a 304 is neither gzipped nor without CORS",
   CHECK(count_headers(second, "Content-Encoding") == 0);
   CHECK(header(second, "ETag") == etag);
   CHECK(header(second, "Access-Control-Allow-Origin") == "*");
+  // RFC 9110 §15.4.5: the Vary the 200 would have carried, so that a cache keys both alike.
+  CHECK(header(second, "Vary") == "Accept-Encoding");
+  // An answer too small to be gzipped varies by nothing, as a 200 or as a 304.
+  Reply small = data_reply("[]");
+  finish_for_browsers(small, "/v1/game/daily", {"", "", "gzip", ""}, options);
+  Reply small_again = data_reply("[]");
+  finish_for_browsers(small_again, "/v1/game/daily", {"", header(small, "ETag"), "gzip", ""}, options);
+  CHECK(small_again.status == http::status::not_modified);
+  CHECK(count_headers(small, "Vary") == 0);
+  CHECK(count_headers(small_again, "Vary") == 0);
 }
 
 TEST_CASE("the dashboard is embedded: the page links its assets by content-hashed names", "[static_assets]") {

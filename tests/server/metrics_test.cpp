@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "server/metrics.hpp"
+#include "server/pool.hpp"
 
 using namespace ge::server;
 

@@ -8,6 +8,7 @@
 
 #include "server/error_code.hpp"
 #include "server/openapi.hpp"
+#include "server/route_table.hpp"
 #include "server/router.hpp"
 
 using namespace ge::server;

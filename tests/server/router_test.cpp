@@ -4,7 +4,10 @@
 #include <boost/json.hpp>
 
 #include "common/db/connection.hpp"
+#include "common/db/sqlstate.hpp"
 #include "server/metrics.hpp"
+#include "server/pool.hpp"
+#include "server/route_table.hpp"
 #include "server/router.hpp"
 
 using namespace ge::server;
@@ -143,14 +146,14 @@ TEST_CASE("handler failures map to 503 / 500, never escape", "[router]") {
   CHECK(body(reply).at("error") == "pool_exhausted");
   CHECK(header(reply, "Retry-After").has_value());
 
-  reply = run_throwing([](const RouteContext&) -> Reply { throw ge::db::Error("relation missing", "42P01"); });
+  reply = run_throwing([](const RouteContext&) -> Reply { throw ge::db::Error("relation missing", ge::db::sqlstate::kUndefinedTable); });
   CHECK(body(reply).at("error") == "no_data");
   CHECK(header(reply, "Retry-After").has_value());
-  reply = run_throwing([](const RouteContext&) -> Reply { throw ge::db::Error("no schema", "3F000"); });
+  reply = run_throwing([](const RouteContext&) -> Reply { throw ge::db::Error("no schema", ge::db::sqlstate::kInvalidSchemaName); });
   CHECK(body(reply).at("error") == "no_data");
-  reply = run_throwing([](const RouteContext&) -> Reply { throw ge::db::Error("canceled", "57014"); });
+  reply = run_throwing([](const RouteContext&) -> Reply { throw ge::db::Error("canceled", ge::db::sqlstate::kQueryCanceled); });
   CHECK(reply.status == http::status::service_unavailable);
-  reply = run_throwing([](const RouteContext&) -> Reply { throw ge::db::Error("admin shutdown", "57P01"); });
+  reply = run_throwing([](const RouteContext&) -> Reply { throw ge::db::Error("admin shutdown", ge::db::sqlstate::kAdminShutdown); });
   CHECK(body(reply).at("error") == "db_unavailable");
   reply = run_throwing([](const RouteContext&) -> Reply { throw ge::db::Error("syntax", "42601"); });
   CHECK(reply.status == http::status::internal_server_error);

@@ -11,6 +11,7 @@
 #include "common/sql_files.hpp"
 #include "common/utc_day.hpp"
 #include "server/metrics.hpp"
+#include "server/pool.hpp"
 #include "server/queries.hpp"
 #include "server/router.hpp"
 #include "tests/server/db/database.hpp"

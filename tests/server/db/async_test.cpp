@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "common/db/connection.hpp"
+#include "common/db/sqlstate.hpp"
 #include "server/async_query.hpp"
 #include "server/pool.hpp"
 #include "tests/server/db/database.hpp"
@@ -135,7 +136,7 @@ TEST_CASE("async query: rows in one or many reads, SQL errors, a killed connecti
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   QueryOutcome killed = run_async(pool, kRows, {"1"}, &ok);
   REQUIRE(killed.error);
-  CHECK(killed.error->sqlstate() == "08006");
+  CHECK(killed.error->sqlstate() == ge::db::sqlstate::kConnectionFailure);
   CHECK_FALSE(ok);
   CHECK(pool.stats().open == 0);  // dropped, not reused
 }

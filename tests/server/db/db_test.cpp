@@ -14,6 +14,7 @@
 #include "common/db/connection.hpp"
 #include "common/sql_files.hpp"
 #include "server/metrics.hpp"
+#include "server/pool.hpp"
 #include "server/queries.hpp"
 #include "server/router.hpp"
 #include "tests/server/db/database.hpp"

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/db/connection.hpp"
+#include "common/db/sqlstate.hpp"
 #include "server/metrics.hpp"
 #include "server/query_pipeline.hpp"
 #include "tests/server/db/database.hpp"
@@ -144,7 +145,7 @@ TEST_CASE("query pipeline: a failed PREPARE fails its query with its error and i
   // No table yet, as before evload's first load: the query gets PREPARE's error.
   QueryOutcome missing = rig.one(kLater, {});
   REQUIRE(missing.error);
-  CHECK(missing.error->sqlstate() == "42P01");  // undefined_table
+  CHECK(missing.error->sqlstate() == ge::db::sqlstate::kUndefinedTable);
   // The connection is fine, and the statement is prepared on its next use once the table exists.
   CHECK_FALSE(rig.one(kDivide, {"2"}).error);
   ge::db::Connection admin(db.url());
@@ -171,7 +172,7 @@ TEST_CASE("query pipeline: a killed backend fails the queries in it with 08006, 
   rig.run_until([&] { return failed.size() == 3; });
   for (const auto& o : failed) {
     REQUIRE(o.error);
-    CHECK(o.error->sqlstate() == "08006");  // the session retries these on a fresh connection
+    CHECK(o.error->sqlstate() == ge::db::sqlstate::kConnectionFailure);  // run again on a fresh connection
   }
   CHECK(metric(rig.metrics, rig.pool, "evserve_db_pipelines_connected") == 0);
   CHECK(rig.pool.stats().in_use == 0);
@@ -258,7 +259,7 @@ TEST_CASE("query pipeline: behind a slow query it declines, and gives up a backe
   const auto waited = std::chrono::steady_clock::now() - sent;
   ::kill(backend, SIGCONT);
   REQUIRE(stuck->error);
-  CHECK(stuck->error->sqlstate() == "08006");
+  CHECK(stuck->error->sqlstate() == ge::db::sqlstate::kConnectionFailure);
   CHECK(waited >= std::chrono::milliseconds(200) + QueryPipeline::kUnansweredGrace);
   CHECK(metric(rig.metrics, rig.pool, "evserve_db_pipelines_connected") == 0);
   QueryOutcome after = rig.one(kPid, {});  // a new connection

@@ -19,6 +19,7 @@
 #include <libpq-fe.h>
 
 #include "common/db/connection.hpp"
+#include "common/db/sqlstate.hpp"
 #include "server/metrics.hpp"
 #include "server/query_pipeline.hpp"
 #include "tests/server/db/database.hpp"
@@ -69,7 +70,7 @@ TEST_CASE("prepare race: a statement PostgreSQL kept although its PREPARE was cu
   Pool pool(tiny_timeout(db.url()));
   {
     auto lease = pool.acquire();
-    CHECK(prepare_then_time_out(lease->connection().get(), kSeries) == "57014");
+    CHECK(prepare_then_time_out(lease->connection().get(), kSeries) == ge::db::sqlstate::kQueryCanceled);
     CHECK_FALSE(lease->is_prepared(kSeries.name));
     // Before the fix: "prepare failed: ERROR: prepared statement "race_series" already exists"
     // (42P05), a 500, and the same on every later use of this connection.
@@ -92,7 +93,7 @@ TEST_CASE("prepare race: the pipelined connection takes the statement it finds a
   Metrics metrics;
   {
     auto lease = pool.acquire();  // becomes the idle connection the pipeline takes
-    CHECK(prepare_then_time_out(lease->connection().get(), kSeries) == "57014");
+    CHECK(prepare_then_time_out(lease->connection().get(), kSeries) == ge::db::sqlstate::kQueryCanceled);
   }
   auto pipeline = std::make_shared<QueryPipeline>(ioc, pool, workers, metrics, 16);
   std::optional<QueryOutcome> outcome;

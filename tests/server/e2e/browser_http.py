@@ -86,6 +86,20 @@ def cors_list(port):
     check(status == 200 and "access-control-allow-origin" not in h, "an unlisted origin gets no CORS header")
     status, h, _ = ask(port, "/v1/game/stats", "OPTIONS", {"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
     check(status == 204 and "access-control-allow-methods" not in h, "an unlisted origin's preflight is not granted")
+    # Requests Beast cannot parse are answered with the listed origin's CORS headers all the same,
+    # so that the page can read why (431 too large a header, 413 too large a body, 400 malformed).
+    head = b"GET /v1/game/stats HTTP/1.1\r\nHost: x\r\nOrigin: https://b.example\r\n"
+    unparsed = {
+        431: head + b"X-Pad: " + b"a" * 9000 + b"\r\n\r\n",
+        413: head.replace(b"GET", b"POST") + b"Content-Length: 20000\r\n\r\n" + b"a" * 20000,
+        400: head + b"no colon in this field\r\n\r\n",
+    }
+    for expected, data in unparsed.items():
+        answer = rawhttp.exchange(port, data)
+        status, h = (answer[0], answer[1]) if answer else (None, {})
+        check(status == expected and h.get("access-control-allow-origin") == "https://b.example"
+              and "Origin" in (h.get("vary") or ""),
+              f"{expected} for an unparsed request carries CORS: {status} {h.get('access-control-allow-origin')}")
 
 
 def cors_off(port):

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include "common/uuid.hpp"
 #include "common/uuid_index.hpp"
@@ -70,4 +71,19 @@ TEST_CASE("UuidIndex numbers ids in order of first sight, across growth") {
   CHECK(index.ids()[2 + 4999] == ge::Uuid{0x683b11ee, 4999});
   index.drop_lookup();
   CHECK(index.ids().size() == 5002);  // the ids stay
+}
+
+TEST_CASE("UuidIndex::sort_ids renumbers the ids in PostgreSQL's uuid order and maps the old numbers") {
+  ge::UuidIndex index;
+  const ge::Uuid ids[] = {*ge::parse_uuid("f0000000-0000-0000-0000-000000000001"),
+                          *ge::parse_uuid("00000000-0000-0000-ffff-000000000000"),
+                          *ge::parse_uuid("00000000-0000-0001-0000-000000000000"),
+                          *ge::parse_uuid("80000000-0000-0000-0000-000000000000")};
+  for (const ge::Uuid& id : ids) index.number_of(id);
+  index.drop_lookup();
+  const std::vector<std::uint32_t> new_number = index.sort_ids();
+  // The byte order of the text (what PostgreSQL's uuid comparison uses).
+  const std::vector<std::uint32_t> expected{3, 0, 1, 2};
+  CHECK(new_number == expected);
+  for (std::size_t old = 0; old < 4; ++old) CHECK(index.ids()[new_number[old]] == ids[old]);
 }

@@ -2,44 +2,17 @@
 // any read size, concatenated members and frames, and every way a compressed file can be broken.
 #include <catch2/catch.hpp>
 
-#include <zlib.h>
-#include <zstd.h>
-
 #include "etl/byte_source.hpp"
 #include "etl/input_files.hpp"
 #include "etl/line_reader.hpp"
+#include "tests/support/compress.hpp"
 #include "unit_support.hpp"
 
 using Catch::Matchers::Contains;
 
 namespace {
-std::string gzip(const std::string& data) {
-  z_stream stream{};
-  REQUIRE(deflateInit2(&stream, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&stream, data.size()) + 64, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&stream, Z_FINISH) == Z_STREAM_END);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
-
-// With a content checksum, as the zstd command writes by default (ZSTD_compress() writes none, and
-// then a flipped byte can decode to other bytes that no decoder can tell from the real ones).
-std::string zstd(const std::string& data) {
-  ZSTD_CCtx* context = ZSTD_createCCtx();
-  REQUIRE(context);
-  ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1);
-  std::string out(ZSTD_compressBound(data.size()), '\0');
-  const std::size_t size = ZSTD_compress2(context, out.data(), out.size(), data.data(), data.size());
-  ZSTD_freeCCtx(context);
-  REQUIRE_FALSE(ZSTD_isError(size));
-  out.resize(size);
-  return out;
-}
+using ge_test_support::gzip;
+using ge_test_support::zstd;
 
 // Everything a source hands out, `step` bytes a read at most.
 std::string drain(ge::ByteSource& source, std::size_t step) {

@@ -25,15 +25,7 @@ std::string fixture(const std::string& name, const std::string& file) {
 ge::LoadReport report_of(const ge_test::PipelineResult& r) {
   ge::LoadReport report;
   report.mode = "check";
-  report.lines_total = r.lines;
-  report.blank = r.blank;
-  report.accepted = r.accepted;
-  report.oversized_lines = r.oversized;
-  report.lines_with_duplicate_keys = r.duplicate_key_lines;
-  report.ambiguous_same_key_duplicates = r.dedup.ambiguous_same_key_duplicates;
-  report.model = r.counts;
-  report.revenue_usd = r.revenue;
-  report.tally_rejects(r.rejects);
+  report.record(r.cleaned);  // as evload check fills it in
   return report;
 }
 

@@ -1,13 +1,15 @@
 #pragma once
 // Helpers shared by the unit tests: temporary files, a padded parser front end, a decoder for
-// the binary COPY rows the model builder streams, and an in-process run of the whole cleaning
-// pipeline (read → parse → order/deduplicate → state machine → model) over a string of events.
+// the binary COPY rows the model builder streams, and an in-process run of the product's
+// cleaning stage (read → parse → order/deduplicate → state machine → model, etl/cleaning.hpp)
+// over a file or a string of events.
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -23,6 +25,8 @@
 #include "common/reason.hpp"
 #include "common/utc_day.hpp"
 #include "common/uuid.hpp"
+#include "etl/byte_source.hpp"
+#include "etl/cleaning.hpp"
 #include "etl/event_order.hpp"
 #include "etl/event_parser.hpp"
 #include "etl/event_store.hpp"
@@ -30,7 +34,6 @@
 #include "etl/line_reader.hpp"
 #include "etl/model_builder.hpp"
 #include "etl/table_output.hpp"
-#include "etl/user_timelines.hpp"
 
 namespace ge_test {
 
@@ -230,9 +233,11 @@ inline std::vector<std::string> render_rows(std::string_view stream, std::string
   return out;
 }
 
-// ---- The cleaning pipeline in process ----
+// ---- The cleaning pipeline in process: the product's stage (etl/cleaning.hpp) ----
 
 struct PipelineResult {
+  ge::CleaningResult cleaned;  // what evload load and check get
+  // The same figures under the names the tests use.
   std::uint64_t lines = 0;
   std::uint64_t blank = 0;
   std::uint64_t oversized = 0;
@@ -257,54 +262,83 @@ struct PipelineResult {
   std::uint64_t rejected() const noexcept { return rejects.size(); }
 };
 
+// The tests' side of the stage: every table's COPY stream kept in a string, in blocks of
+// block_bytes (small by default, so that rows cross block boundaries), and a fixed loaded_at.
+class StringCleaningHost final : public ge::CleaningHost {
+ public:
+  StringCleaningHost(std::array<std::string, ge::kTableCount>& copy, std::array<std::size_t, ge::kTableCount>& rows,
+                     std::size_t block_bytes)
+      : copy_(copy), rows_(rows), block_bytes_(block_bytes) {}
+
+  std::unique_ptr<ge::ModelOutputs> open_outputs(std::uint64_t) override { return std::make_unique<Outputs>(*this); }
+  ge::UnixSeconds loaded_at() override { return 1700000000; }
+
+ private:
+  class Outputs final : public ge::ModelOutputs {
+   public:
+    explicit Outputs(StringCleaningHost& host) : host_(host) {
+      for (std::size_t t = 0; t < ge::kTableCount; ++t) {
+        std::string* sink = &host.copy_[t];
+        tables_[t] = ge::TableOutput([sink](std::string&& block) { sink->append(block); }, host.block_bytes_);
+      }
+    }
+    ge::TableOutputs& tables() override { return tables_; }
+    void finish() override {
+      for (std::size_t t = 0; t < ge::kTableCount; ++t) host_.rows_[t] = tables_[t].rows();
+    }
+
+   private:
+    StringCleaningHost& host_;
+    ge::TableOutputs tables_;
+  };
+
+  std::array<std::string, ge::kTableCount>& copy_;
+  std::array<std::size_t, ge::kTableCount>& rows_;
+  std::size_t block_bytes_;
+};
+
+// The numbers of the blank lines of a file, as the product's line reader splits it.
+inline std::vector<std::uint64_t> blank_lines(const std::string& path) {
+  std::vector<std::uint64_t> blank;
+  ge::OpenedSource opened = ge::open_content(path);
+  ge::LineReader reader(std::move(opened.source), opened.file_size);
+  ge::Line line;
+  while (reader.next(line)) {
+    if (!line.oversized && line.blank()) blank.push_back(line.number);
+  }
+  return blank;
+}
+
 // Runs the whole cleaning and model over an events file.
 inline PipelineResult run_pipeline_file(const std::string& events_path, const ge::ExchangeRates& rates,
                                         std::size_t chunk_bytes = ge::LineReader::kDefaultChunkBytes,
                                         std::size_t block_bytes = 64) {
   PipelineResult result;
-  ge::EventStore store;
-  {
-    ge::LineReader reader(events_path, ge::LineReader::kDefaultMaxLineBytes, chunk_bytes);
-    ge::EventParser parser(rates);
-    ge::Line line;
-    while (reader.next(line)) {
-      result.lines = line.number;
-      if (line.oversized) {
-        ++result.oversized;
-        store.reject(line.number, ge::Reason::malformed_json, ge::Field::none, std::nullopt);
-      } else if (line.blank()) {
-        ++result.blank;
-        result.outcome[line.number] = "blank";
-      } else {
-        const ge::ParseOutcome parsed = parser.parse(line.text);
-        result.duplicate_key_lines += parsed.duplicate_keys;
-        if (parsed.accepted) {
-          store.add(parsed.event, line.number);
-        } else {
-          store.reject(line.number, parsed.reason, parsed.field, parsed.event_id);
-        }
-      }
-    }
-  }
-  result.dedup = ge::deduplicate_and_order_by_user(store);
-  ge::TableOutputs outputs;
-  for (std::size_t t = 0; t < ge::kTableCount; ++t) {
-    std::string* sink = &result.copy[t];
-    outputs[t] = ge::TableOutput([sink](std::string&& block) { sink->append(block); }, block_bytes);
-  }
-  ge::ModelBuilder builder(store, rates, outputs);
-  ge::replay_user_timelines(store, builder);
-  builder.finish(1, 1700000000);
-  for (std::size_t t = 0; t < ge::kTableCount; ++t) result.rows[t] = outputs[t].rows();
+  StringCleaningHost host(result.copy, result.rows, block_bytes);
+  ge::CleaningSettings settings;
+  settings.read.max_line_bytes = ge::LineReader::kDefaultMaxLineBytes;
+  settings.read.chunk_bytes = chunk_bytes;
+  settings.run_id = 1;
+  result.cleaned = ge::run_cleaning({events_path}, rates, settings, host);
 
-  result.counts = builder.counts();
-  result.money_scale = builder.money_scale();
-  result.revenue = ge::Decimal{builder.counts().revenue.units, builder.money_scale()};
-  for (auto n : result.counts.accepted_by_type) result.accepted += n;
-  result.rejects = store.rejects();
+  const ge::CleaningResult& cleaned = result.cleaned;
+  result.lines = cleaned.read.totals.lines;
+  result.blank = cleaned.read.totals.blank;
+  result.oversized = cleaned.read.totals.oversized;
+  result.duplicate_key_lines = cleaned.read.totals.duplicate_keys;
+  result.accepted = cleaned.accepted();
+  result.dedup = cleaned.order;
+  result.rejects = cleaned.rejects;
+  result.counts = cleaned.model;
+  result.money_scale = cleaned.money_scale;
+  result.revenue = cleaned.revenue_usd();
   for (const ge::RejectRecord& r : result.rejects) {
     auto [it, inserted] = result.outcome.emplace(r.line, describe(r.reason, r.field));
     if (!inserted) it->second += " AND " + describe(r.reason, r.field);  // a line rejected twice: a bug
+  }
+  for (const std::uint64_t n : blank_lines(events_path)) {
+    auto [it, inserted] = result.outcome.emplace(n, "blank");
+    if (!inserted) it->second += " AND blank";  // a blank line rejected: a bug
   }
   for (std::uint64_t n = 1; n <= result.lines; ++n) result.outcome.emplace(n, "accepted");
   return result;
