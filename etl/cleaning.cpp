@@ -55,7 +55,7 @@ Decimal CleaningResult::revenue_usd() const noexcept { return Decimal{model.reve
 
 void CleaningHost::run_step(CleaningStep, const std::function<void()>& work, const CleaningResult&) { work(); }
 
-UnixSeconds CleaningHost::loaded_at() { return static_cast<UnixSeconds>(std::time(nullptr)); }
+UnixSeconds CleaningHost::loaded_at() { return std::time(nullptr); }
 
 CleaningResult run_cleaning(const std::vector<std::string>& paths, const ExchangeRates& rates,
                             const CleaningSettings& settings, CleaningHost& host) {

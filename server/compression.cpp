@@ -63,7 +63,7 @@ std::string gzip_compress(std::string_view data) {
   if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("zlib: deflateInit2 failed");
   }
-  std::string out(deflateBound(&stream, static_cast<uLong>(data.size())), '\0');
+  std::string out(deflateBound(&stream, data.size()), '\0');
   // zlib's API is not const-correct; it does not write through next_in.
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   stream.avail_in = static_cast<uInt>(data.size());

@@ -17,7 +17,7 @@ std::size_t raise_descriptor_limit() noexcept {
   if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > std::numeric_limits<int>::max()) {
     return static_cast<std::size_t>(std::numeric_limits<int>::max());
   }
-  return static_cast<std::size_t>(limit.rlim_cur);
+  return limit.rlim_cur;
 }
 
 std::size_t connection_budget(std::size_t descriptors, std::size_t pool_size) noexcept {

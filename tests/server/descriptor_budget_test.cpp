@@ -29,6 +29,6 @@ TEST_CASE("raising the descriptor limit brings the soft limit up to the hard one
   rlimit after{};
   REQUIRE(getrlimit(RLIMIT_NOFILE, &after) == 0);
   CHECK(after.rlim_cur == before.rlim_max);
-  if (before.rlim_max != RLIM_INFINITY) CHECK(now == static_cast<std::size_t>(before.rlim_max));
+  if (before.rlim_max != RLIM_INFINITY) CHECK(now == before.rlim_max);
   REQUIRE(setrlimit(RLIMIT_NOFILE, &before) == 0);
 }
