@@ -268,7 +268,7 @@ TEST_CASE("waiting for the load lock says who holds it and Ctrl-C stops the wait
   REQUIRE_THAT(busy.output, Catch::Contains("held by pid " + holder_pid));
 }
 
-TEST_CASE("no password in any output or stored run; a malformed connection string exits 2") {
+TEST_CASE("no password in any output or stored run, a malformed connection string exits 2") {
   TestDatabase db("secrets");
   const std::string secret = "S3cretPw-evload-test";  // also in tests/secrets/test-passwords.txt
   const auto events = fixture("small", "events.jsonl").string();

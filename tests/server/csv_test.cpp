@@ -20,7 +20,7 @@ TEST_CASE("csv fields are quoted only when RFC 4180 needs it", "[csv]") {
   CHECK(csv_field("Zo\u00eb") == "Zo\u00eb");  // UTF-8 passes through
 }
 
-TEST_CASE("csv records end with CRLF; numbers as in JSON; nulls are empty fields", "[csv]") {
+TEST_CASE("csv records end with CRLF, numbers as in JSON, nulls are empty fields", "[csv]") {
   CsvText csv;
   csv.field("date").field("n").field("x").end_record();
   csv.field("2010-05-08").field(std::int64_t{3}).field(0.3333).end_record();

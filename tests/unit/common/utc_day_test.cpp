@@ -74,7 +74,7 @@ TEST_CASE("parse_day accepts only real YYYY-MM-DD days of years 0001..9999") {
   }
 }
 
-TEST_CASE("split_by_day splits [begin, end) over the UTC days it overlaps") {
+TEST_CASE("split_by_day splits a half-open range (begin in, end out) over the UTC days it overlaps") {
   using Pieces = std::vector<std::pair<std::string, std::int64_t>>;
   // SPEC §3: a session 23:58:20 → 00:03:20 gives 100 s to the first day and 200 s to the next.
   CHECK(pieces(kMay8 + 86300, kMay8 + 86600) == Pieces{{"2010-05-08", 100}, {"2010-05-09", 200}});

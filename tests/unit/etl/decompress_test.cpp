@@ -69,7 +69,7 @@ TEST_CASE("decompression gives the content whatever the read size") {
   }
 }
 
-TEST_CASE("concatenated gzip members and zstd frames are one stream; empty ones are nothing") {
+TEST_CASE("concatenated gzip members and zstd frames are one stream, empty ones are nothing") {
   ge_test::TempDir dir;
   const std::string a = sample_lines(300), b = sample_lines(500);
   CHECK(content_of(dir.write("m.gz", gzip(a) + gzip("") + gzip(b))) == a + b);

@@ -192,7 +192,7 @@ TEST_CASE("copies with the same key but other content: the first line keeps the 
   CHECK(r.table(Table::transactions) == Rows{"81|" + A + "|" + ts(t + 10) + "|1.99|USD|1.99"});
 }
 
-TEST_CASE("a schema-invalid line does not claim its id; a state-machine reject does") {
+TEST_CASE("a schema-invalid line does not claim its id, a state-machine reject does") {
   const ge::UnixSeconds t = kDay0 + 30000;
   const auto r = run_pipeline(lines_of({
       registration(5, t, kUserC),                         // 1
@@ -293,7 +293,7 @@ TEST_CASE("transactions convert to USD exactly at the rate file's precision") {
   CHECK(r.table(Table::user_daily) == Rows{A + "|2010-05-08|1|0|0|4|3.333933|2010-05-08"});
 }
 
-TEST_CASE("users: identity, names, campaigns, paid users; rejected-only users leave no row") {
+TEST_CASE("users: identity, names, campaigns, paid users, rejected-only users leave no row") {
   const ge::UnixSeconds t = kDay0 + 500;
   const auto r = run_pipeline(lines_of({
       registration(6, t, "F6F6F6F6-683B-11EE-ACA7-8699B86BE788",

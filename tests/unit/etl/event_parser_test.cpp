@@ -210,7 +210,7 @@ TEST_CASE("event_data: missing or not an object") {
   });
 }
 
-TEST_CASE("user_id: missing, wrong type, not a UUID; any case accepted and stored lower-case") {
+TEST_CASE("user_id: missing, wrong type, not a UUID, any case accepted and stored lower-case") {
   check_cases({
       {login_data(""), "missing_field(user_id)"},
       {login_data(R"("User_id": "a1a1a1a1-683b-11ee-aca7-8699b86be788")"), "missing_field(user_id)"},
@@ -335,7 +335,7 @@ TEST_CASE("registration device_os: exactly iOS, Android or Web") {
   CHECK(parse_one(reg()).event.registration.device_os == ge::DeviceOs::iOS);
 }
 
-TEST_CASE("registration marketing_campaign: required; null and empty mean organic") {
+TEST_CASE("registration marketing_campaign: required, null and empty mean organic") {
   check_cases({
       {reg(kCountry, kName, kDevice, ""), "missing_field(marketing_campaign)"},
       {reg(kCountry, kName, kDevice, R"("marketing_campaign": 1)"), "wrong_type(marketing_campaign)"},

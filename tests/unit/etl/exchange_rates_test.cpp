@@ -33,7 +33,7 @@ TEST_CASE("the shipped file: string rates, no final newline") {
   CHECK_THROWS(rates.at(2));
 }
 
-TEST_CASE("a rate may be a JSON number; its exact digits are kept") {
+TEST_CASE("a rate may be a JSON number, its exact digits are kept") {
   const auto rates = ExchangeRates::parse(
       "{\"currency\": \"EUR\", \"rate_to_usd\": 1.3}\n"
       "{\"rate_to_usd\": 1.10 , \"currency\": \"CHF\"}\n"

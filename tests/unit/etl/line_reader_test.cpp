@@ -46,7 +46,7 @@ std::vector<Got> read_content(const std::string& content, std::size_t max_line =
 }
 }  // namespace
 
-TEST_CASE("lines are numbered from 1; a final newline does not start a line") {
+TEST_CASE("lines are numbered from 1, a final newline does not start a line") {
   CHECK(read_content("a\nb\n") == std::vector<Got>{{1, "a", false, false}, {2, "b", false, false}});
   CHECK(read_content("a\nb") == std::vector<Got>{{1, "a", false, false}, {2, "b", false, false}});
   CHECK(read_content("").empty());
@@ -165,7 +165,7 @@ TEST_CASE("a missing file or a directory is an error naming the path") {
   CHECK_THROWS_AS(ge::LineReader(dir.path().string()), std::runtime_error);
 }
 
-TEST_CASE("byte ranges split a file at a line boundary; each half numbers from 1") {
+TEST_CASE("byte ranges split a file at a line boundary, each half numbers from 1") {
   ge_test::TempDir dir;
   std::string content = "\xEF\xBB\xBF";
   for (int i = 0; i < 50; ++i) content += "line " + std::to_string(i) + (i % 2 ? "\r\n" : "\n");

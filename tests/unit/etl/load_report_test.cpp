@@ -75,7 +75,7 @@ TEST_CASE("tally_rejects counts by reason and by reason:field") {
   CHECK(report.rejected_by_field == std::map<std::string, std::uint64_t>{{"wrong_type:event_timestamp", 1}});
 }
 
-TEST_CASE("every line is accepted, rejected or blank; the reject ratio") {
+TEST_CASE("every line is accepted, rejected or blank, the reject ratio") {
   ge::LoadReport r = tiny_like_report();
   CHECK(r.lines_accounted_for());
   CHECK(r.reject_ratio() == Approx(32.0 / 50.0));

@@ -92,7 +92,7 @@ TEST_CASE("the reasons file names the event id and field where there is one") {
         path + ",4,18,invalid_value,transaction_currency\n");
 }
 
-TEST_CASE("a BOM is dropped only when whole; a partial BOM is data") {
+TEST_CASE("a BOM is dropped only when whole, a partial BOM is data") {
   ge_test::TempDir dir;
   std::vector<RejectRecord> rejects{record(1, Reason::malformed_json)};
   SECTION("partial BOM followed by text") {
