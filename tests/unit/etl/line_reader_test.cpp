@@ -55,7 +55,7 @@ TEST_CASE("lines are numbered from 1, a final newline does not start a line") {
   CHECK(read_content("x") == std::vector<Got>{{1, "x", false, false}});
 }
 
-TEST_CASE("blank lines hold only spaces, tabs and \\r, and are numbered") {
+TEST_CASE("blank lines hold only spaces, tabs and CR, and are numbered") {
   const auto got = read_content("{}\n   \n\t \t\n\r\n \r \r\n\n{}\n \x0b\n\f\n");
   REQUIRE(got.size() == 9);
   CHECK(got[0] == Got{1, "{}", false, false});
@@ -77,7 +77,7 @@ TEST_CASE("Line::blank") {
   CHECK_FALSE(ge::Line{1, "", true}.blank());  // an oversized line is never blank
 }
 
-TEST_CASE("CRLF: one trailing \\r is stripped, others are kept") {
+TEST_CASE("CRLF: one trailing CR is stripped, others are kept") {
   CHECK(read_content("a\r\nb\r\n") == std::vector<Got>{{1, "a", false, false}, {2, "b", false, false}});
   CHECK(read_content("a\r\r\n") == std::vector<Got>{{1, "a\r", false, false}});
   CHECK(read_content("a\rb\n") == std::vector<Got>{{1, "a\rb", false, false}});
