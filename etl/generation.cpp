@@ -57,6 +57,7 @@ void Generation::migrate() {
   // what is applied.
   auto applied = conn_.exec(std::string(sql_file("m001_meta.sql")) + ";\nSELECT version FROM evmeta.schema_migrations");
   std::vector<std::string> done;
+  done.reserve(static_cast<std::size_t>(applied.rows()));
   for (int i = 0; i < applied.rows(); ++i) done.emplace_back(applied.value(i, 0));
   for (const SqlFile& file : sql_files()) {
     if (!file.name.starts_with("m")) continue;

@@ -21,6 +21,7 @@ std::vector<std::string> retired_schemas_newest_first(db::Connection& conn) {
       // to_jsonb: a database an older evload loaded has no retired_at column yet (m002 adds it).
       "ORDER BY (to_jsonb(r)->>'retired_at')::timestamptz DESC NULLS LAST, length(n.nspname) DESC, n.nspname DESC");
   std::vector<std::string> names;
+  names.reserve(static_cast<std::size_t>(result.rows()));
   for (int i = 0; i < result.rows(); ++i) names.emplace_back(result.value(i, 0));
   return names;
 }
@@ -79,13 +80,18 @@ std::vector<GenerationInfo> list_generations(db::Connection& conn) {
   std::vector<GenerationInfo> generations;
   for (const std::string& schema : schemas) {
     const std::string q = db::quote_identifier(schema);
-    auto row = conn.exec(
+    std::string sql =
         "SELECT d.run_id, to_char(d.loaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), coalesce(d.last_data_day::text, ''), "
-        "(SELECT count(*) FROM " + q + ".users), "
-        "coalesce(to_char((to_jsonb(r)->>'retired_at')::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), ''), "
-        "r.report->>'accepted', "
-        "coalesce(r.events_path, '') "
-        "FROM " + q + ".dataset d LEFT JOIN evmeta.load_runs r ON r.run_id = d.run_id");
+        "(SELECT count(*) FROM ";
+    sql += q;
+    sql += ".users), "
+           "coalesce(to_char((to_jsonb(r)->>'retired_at')::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), ''), "
+           "r.report->>'accepted', "
+           "coalesce(r.events_path, '') "
+           "FROM ";
+    sql += q;
+    sql += ".dataset d LEFT JOIN evmeta.load_runs r ON r.run_id = d.run_id";
+    auto row = conn.exec(sql);
     if (row.rows() == 0) continue;
     GenerationInfo info;
     info.schema = schema;

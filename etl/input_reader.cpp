@@ -174,6 +174,7 @@ ReadResult read_inputs(const std::vector<std::string>& paths, const ExchangeRate
     }
   };
   std::vector<std::thread> threads;
+  threads.reserve(helper_stores.size());
   for (auto& helper : helper_stores) threads.emplace_back([&] { work(helper, false); });
   work(store, true);
   for (auto& thread : threads) thread.join();

@@ -82,7 +82,7 @@ class ModelBuilder {
   void open_session(const CompactEvent& event);
   void write_session(const OpenSession& session, const CompactEvent* logout);
   // A game_daily row (with its day) or a game_totals row (without).
-  void write_game_row(Table table, const GameFigures& figures, std::optional<DayNumber> day, std::string_view country);
+  void write_game_row(Table table, const GameFigures& g, std::optional<DayNumber> day, std::string_view country);
   bool logged_in_on(DayNumber day) const;  // among days_, sorted
 
   const EventStore& store_;

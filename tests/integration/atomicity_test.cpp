@@ -93,6 +93,7 @@ TEST_CASE("readers during a reload see one whole generation") {
     if (std::get<1>(s) != std::get<2>(s)) inconsistencies.push_back("users and game_totals disagree in one read");
   };
   std::vector<std::thread> readers;
+  readers.reserve(2);
   // One reader with plain queries, one with a prepared statement (as evserve does).
   for (int prepared = 0; prepared < 2; ++prepared) {
     readers.emplace_back([&, prepared] {

@@ -31,7 +31,7 @@ std::vector<std::string> load_of(const std::string& fixture_name, const std::str
 
 // The small fixture with 99 bad lines after each of its lines: 99 % rejects.
 std::filesystem::path mostly_bad_file(const std::filesystem::path& dir) {
-  const auto path = dir / "mostly-bad.jsonl";
+  auto path = dir / "mostly-bad.jsonl";
   std::ifstream in(fixture("small", "events.jsonl"), std::ios::binary);
   std::ofstream out(path, std::ios::binary);
   std::string line;
@@ -152,6 +152,7 @@ TEST_CASE("rollback makes the previous generation live again under reader traffi
   std::vector<std::string> problems;
   std::set<std::string> runs_seen;
   std::vector<std::thread> readers;
+  readers.reserve(2);
   constexpr const char* kSql =
       "SELECT d.run_id, (SELECT count(*) FROM ev_live.users), (SELECT sum(users) FROM ev_live.game_totals) "
       "FROM ev_live.dataset d";

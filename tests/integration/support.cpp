@@ -108,6 +108,7 @@ pid_t start_evload(const std::vector<std::string>& args, const std::string& outp
     }
     for (const std::string& entry : env) ::putenv(const_cast<char*>(entry.c_str()));
     std::vector<char*> argv;
+    argv.reserve(argv_storage.size() + 1);
     for (auto& arg : argv_storage) argv.push_back(arg.data());
     argv.push_back(nullptr);
     ::execv(argv[0], argv.data());

@@ -38,10 +38,12 @@ void compare_json(const json::value& expected, const json::value& actual, const 
   } else if (expected.is_object()) {
     REQUIRE(actual.is_object());
     for (const auto& [key, value] : expected.as_object()) {
-      const std::string name(key);
+      std::string path = where;
+      path += '.';
+      path += key;
       const auto* found = actual.as_object().if_contains(key);
       CHECK(found != nullptr);
-      if (found) compare_json(value, *found, where + "." + name);
+      if (found) compare_json(value, *found, path);
     }
     // No extra non-zero entries either (e.g. a reason the fixture does not expect).
     for (const auto& [key, value] : actual.as_object()) {

@@ -63,7 +63,7 @@ class TempDir {
   std::string file(const std::string& name) const { return (path_ / name).string(); }
   // Writes bytes exactly as given and returns the file's path.
   std::string write(const std::string& name, std::string_view bytes) const {
-    const std::string p = file(name);
+    std::string p = file(name);
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!out.flush()) throw std::runtime_error("cannot write " + p);
@@ -171,7 +171,7 @@ inline std::string numeric_text(std::string_view bytes) {
   std::string whole;
   for (std::int64_t p = weight < 0 ? 0 : weight; p >= 0; --p) {
     std::string group = std::to_string(digit_at(p));
-    if (!whole.empty()) group = std::string(4 - group.size(), '0') + group;
+    if (!whole.empty()) group.insert(0, 4 - group.size(), '0');
     whole += group;
   }
   while (whole.size() > 1 && whole[0] == '0') whole.erase(0, 1);
