@@ -71,7 +71,7 @@ ExitCode interrupted_exit(int signal_number) {
   return signal_number == SIGINT ? ExitCode::interrupted_sigint : ExitCode::interrupted_sigterm;
 }
 
-RunEnding ending_for(std::exception_ptr error, const RunState& state) {
+RunEnding ending_for(const std::exception_ptr& error, const RunState& state) {
   try {
     std::rethrow_exception(error);
   } catch (const Interrupted& e) {

@@ -50,6 +50,6 @@ struct RunState {
 };
 
 // The ending of a run stopped by `error` (an exception caught by the run).
-RunEnding ending_for(std::exception_ptr error, const RunState& state);
+RunEnding ending_for(const std::exception_ptr& error, const RunState& state);
 
 }  // namespace ge

@@ -37,7 +37,7 @@ std::vector<Got> read_all(const std::string& path, std::size_t max_line, std::si
 std::vector<Got> read_content(const std::string& content, std::size_t max_line = ge::LineReader::kDefaultMaxLineBytes) {
   ge_test::TempDir dir;
   const auto path = dir.write("events.jsonl", content);
-  const auto reference = read_all(path, max_line, ge::LineReader::kDefaultChunkBytes);
+  auto reference = read_all(path, max_line, ge::LineReader::kDefaultChunkBytes);
   for (std::size_t chunk : {1u, 2u, 3u, 5u, 8u, 13u, 64u}) {
     INFO("chunk " << chunk);
     CHECK(read_all(path, max_line, chunk) == reference);
