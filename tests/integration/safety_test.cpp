@@ -384,7 +384,7 @@ TEST_CASE("every usage error of evload exits 2") {
   CHECK(run_evload({"--version"}).exit_code == 0);
 }
 
-TEST_CASE("--index-jobs is deprecated: old command lines still load, with one warning") {
+TEST_CASE("deprecated --index-jobs: old command lines still load and warn once") {
   TestDatabase db("index_jobs");
   const auto result = run_evload(load_of("small", db.url(), {"--index-jobs", "4"}));
   INFO(result.output);
