@@ -11,11 +11,11 @@
 // - one connection per large table for large loads (users, sessions, user_daily), streaming
 //   through bounded queues (memory stays queue depth × block size per table, whatever the input
 //   size), each table's indexes built as soon as its own COPY ends, while the other tables still
-//   copy; and one more connection for transactions (streamed too) and the four small tables,
-//   whose rows are bounded by days, games and countries, not by events, and come only at the end
-//   of the build: they wait in memory and follow transactions' COPY in its transaction. Four
-//   backends and four commits instead of eight: each commit syncs its tables' files and, for
-//   the TRUNCATEd ones, scans the shared buffers once, whatever the number of tables.
+//   copy. transactions (a few % of the events' rows) and the four small tables (rows bounded by
+//   days, games and countries, not by events) wait in memory until the rows end and follow
+//   users' COPY in users' transaction: three backends and three commits instead of eight (each
+//   commit syncs its tables' files and, for TRUNCATEd ones, scans the shared buffers once,
+//   whatever the number of tables).
 // With several connections, indexes are built while the caller goes on (rejects file, quality
 // gates); wait() collects them.
 #include <array>
@@ -59,11 +59,11 @@ class BlockQueue {
 using AfterCopy = std::array<std::vector<std::string>, kTableCount>;
 
 // The connections ("lanes") of a large load and the lane of each table (in kTableNames' order):
-// users, sessions and user_daily one each; transactions and the four small tables share the last.
+// users, sessions and user_daily one each; transactions and the four small tables join users'.
 // A lane writes its tables in table order in one transaction: the first streams through a queue,
 // the others wait in memory until the rows end.
-inline constexpr std::size_t kWriterLanes = 4;
-inline constexpr std::array<std::uint8_t, kTableCount> kWriterLaneOfTable{0, 1, 3, 2, 3, 3, 3, 3};
+inline constexpr std::size_t kWriterLanes = 3;
+inline constexpr std::array<std::uint8_t, kTableCount> kWriterLaneOfTable{0, 1, 0, 2, 0, 0, 0, 0};
 
 // Below this many events a load writes on one connection (measured: docs/scaling.md, "Where the time goes").
 inline constexpr std::size_t kOneConnectionMaxEvents = 50'000;
