@@ -64,9 +64,13 @@ std::string joined(const std::vector<std::string>& statements) {
 }
 }  // namespace
 
-GenerationWriter::GenerationWriter(const std::string& conninfo, const std::string& schema, AfterCopy after_copy,
-                                   std::size_t block_bytes, db::Connection* one_connection)
-    : conninfo_(conninfo), schema_(schema), after_copy_(std::move(after_copy)), one_connection_(one_connection) {
+GenerationWriter::GenerationWriter(const std::string& conninfo, const std::string& schema, TableStatements creates,
+                                   AfterCopy after_copy, std::size_t block_bytes, db::Connection* one_connection)
+    : conninfo_(conninfo),
+      schema_(schema),
+      creates_(std::move(creates)),
+      after_copy_(std::move(after_copy)),
+      one_connection_(one_connection) {
   if (one_connection_) {
     for (std::size_t t = 0; t < kTableCount; ++t) {
       outputs_[t] = TableOutput([this, t](std::string&& block) { held_[t].push_back(std::move(block)); }, block_bytes);
@@ -96,22 +100,23 @@ GenerationWriter::GenerationWriter(const std::string& conninfo, const std::strin
 
 void GenerationWriter::run_worker(std::size_t lane) {
   std::vector<std::size_t> tables;  // in table order: the first streams, the others are held
-  std::string names;
+  std::string names, creates;
   for (std::size_t t = 0; t < kTableCount; ++t) {
     if (kWriterLaneOfTable[t] != lane) continue;
     tables.push_back(t);
     names += (names.empty() ? "" : ", ") + std::string(kTableNames[t]);
+    creates += joined(creates_[t]);
   }
   std::string name(kTableNames[tables.front()]);  // the table being written, for the error
   try {
     db::Connection conn(conninfo_);
     // Enough to sort the largest table's keys in memory at 10M events (no spill to disk).
     conn.exec("SET search_path TO " + db::quote_identifier(schema_) + "; SET maintenance_work_mem = '256MB'");
-    // TRUNCATE in the COPY's own transaction lets COPY … FREEZE write the rows frozen (no
+    // CREATE TABLE in the COPY's own transaction lets COPY … FREEZE write the rows frozen (no
     // later hint-bit or vacuum rewrite), and with wal_level=minimal skip the WAL entirely; the
     // indexes built in the same transaction skip it too, and one COMMIT flushes it all.
     db::Transaction transaction(conn);
-    conn.exec("TRUNCATE " + names);
+    conn.exec(creates);
     BlockQueue& queue = *queues_[lane];
     {
       db::CopyStream copy(conn, "COPY " + name + " FROM STDIN (FORMAT binary, FREEZE)", 0);
@@ -158,11 +163,11 @@ void GenerationWriter::run_worker(std::size_t lane) {
 
 void GenerationWriter::write_all_on(db::Connection& conn) {
   db::Transaction transaction(conn);
-  std::string names;
-  for (std::string_view name : kTableNames) names += (names.empty() ? "" : ", ") + std::string(name);
+  std::string creates;
+  for (const auto& statements : creates_) creates += joined(statements);
   // SET LOCAL: the connection goes on to the swap, which must not see these.
-  conn.exec("SET LOCAL search_path TO " + db::quote_identifier(schema_) +
-            "; SET LOCAL maintenance_work_mem = '256MB'; TRUNCATE " + names);
+  conn.exec("SET LOCAL search_path TO " + db::quote_identifier(schema_) + "; SET LOCAL maintenance_work_mem = '256MB';\n" +
+            creates);
   for (std::size_t t = 0; t < kTableCount; ++t) {
     db::CopyStream copy(conn, "COPY " + std::string(kTableNames[t]) + " FROM STDIN (FORMAT binary, FREEZE)", 0);
     std::string data(kBinaryCopyHeader);  // one message for a small table (most are)

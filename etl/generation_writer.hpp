@@ -14,8 +14,7 @@
 //   copy. transactions (a few % of the events' rows) and the four small tables (rows bounded by
 //   days, games and countries, not by events) wait in memory until the rows end and follow
 //   users' COPY in users' transaction: three backends and three commits instead of eight (each
-//   commit syncs its tables' files and, for TRUNCATEd ones, scans the shared buffers once,
-//   whatever the number of tables).
+//   commit syncs its tables' files).
 // With several connections, indexes are built while the caller goes on (rejects file, quality
 // gates); wait() collects them.
 #include <array>
@@ -55,8 +54,10 @@ class BlockQueue {
   bool failed_ = false;
 };
 
+// Statements of each table, in kTableNames' order.
+using TableStatements = std::array<std::vector<std::string>, kTableCount>;
 // What to run on a table after its COPY, in its transaction: index builds, ANALYZE.
-using AfterCopy = std::array<std::vector<std::string>, kTableCount>;
+using AfterCopy = TableStatements;
 
 // The connections ("lanes") of a large load and the lane of each table (in kTableNames' order):
 // users, sessions and user_daily one each; transactions and the four small tables join users'.
@@ -70,10 +71,13 @@ inline constexpr std::size_t kOneConnectionMaxEvents = 50'000;
 
 class GenerationWriter {
  public:
-  // one_connection null: starts one connection per lane of kWriterLanes (connect, SET
-  // search_path, BEGIN, TRUNCATE, COPY … (FORMAT binary, FREEZE) of its first table). Otherwise the rows wait in memory for wait(),
-  // which writes them on *one_connection (outside a transaction when called and after).
-  GenerationWriter(const std::string& conninfo, const std::string& schema, AfterCopy after_copy,
+  // creates: each table's CREATE TABLE, run in the transaction that fills it (a table created
+  // there lets COPY … FREEZE skip the WAL with wal_level=minimal, as a TRUNCATE did, but its
+  // COMMIT has no old file to unlink and no shared-buffer scan for it).
+  // one_connection null: starts one connection per lane (connect, SET search_path, BEGIN, CREATE
+  // TABLE, COPY … (FORMAT binary, FREEZE) of its first table). Otherwise the rows wait in memory
+  // for wait(), which writes them on *one_connection (outside a transaction when called and after).
+  GenerationWriter(const std::string& conninfo, const std::string& schema, TableStatements creates, AfterCopy after_copy,
                    std::size_t block_bytes, db::Connection* one_connection);
   GenerationWriter(const GenerationWriter&) = delete;
   GenerationWriter& operator=(const GenerationWriter&) = delete;
@@ -96,6 +100,7 @@ class GenerationWriter {
 
   std::string conninfo_;
   std::string schema_;
+  TableStatements creates_;
   AfterCopy after_copy_;
   db::Connection* one_connection_;
   // The blocks of the tables that wait in memory (one connection: every table's).
