@@ -20,6 +20,7 @@ RUN apt-get update \
       libboost-json1.81-dev \
       libboost-url1.81-dev \
       zlib1g-dev \
+      libisal-dev \
       libzstd-dev \
       iso-codes \
       libjs-chart.js \
@@ -43,6 +44,7 @@ RUN apt-get update \
       libboost-json1.81.0 \
       libboost-url1.81.0 \
       zlib1g \
+      libisal2 \
       libzstd1 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin gameevents

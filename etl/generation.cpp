@@ -44,6 +44,28 @@ std::size_t table_of(const std::string& statement) {
 }
 }  // namespace
 
+TableStatements Generation::create_statements() {
+  // g10_tables.sql: each "CREATE TABLE <name> (" runs to the first line that is ");".
+  TableStatements creates;
+  const std::string_view script = sql_file("g10_tables.sql");
+  for (std::size_t at = script.find("CREATE TABLE "); at != std::string_view::npos;
+       at = script.find("CREATE TABLE ", at + 1)) {
+    const std::size_t end = script.find("\n);", at);
+    if (end == std::string_view::npos) throw std::logic_error("g10_tables.sql: a CREATE TABLE without its \");\"");
+    const std::string_view statement = script.substr(at, end + 3 - at);
+    const std::string_view rest = statement.substr(std::string_view("CREATE TABLE ").size());
+    const std::string_view name = rest.substr(0, rest.find_first_of(" ("));
+    std::size_t t = 0;
+    while (t < kTableCount && kTableNames[t] != name) ++t;
+    if (t == kTableCount) throw std::logic_error("g10_tables.sql: not a table of a generation: " + std::string(name));
+    creates[t].emplace_back(statement);
+  }
+  for (std::size_t t = 0; t < kTableCount; ++t) {
+    if (creates[t].size() != 1) throw std::logic_error("g10_tables.sql: no single CREATE TABLE " + std::string(kTableNames[t]));
+  }
+  return creates;
+}
+
 Generation::Generation(const std::string& conninfo) : conninfo_(conninfo), conn_(conninfo) {
   conn_.exec("SET client_min_messages = warning; SET application_name = 'evload'");
 }
@@ -85,7 +107,8 @@ void Generation::clean_up_interrupted_runs() {
 
 std::int64_t Generation::begin(const RunInfo& info) {
   // The run's row and its empty schema in one transaction of three round trips: the row names
-  // the schema, so a killed run leaves both or neither.
+  // the schema, so a killed run leaves both or neither. The tables are created by the writer, each
+  // in the transaction that fills it (create_statements()).
   db::Transaction transaction(conn_);
   auto inserted = conn_.exec_params(
       "INSERT INTO evmeta.load_runs (status, events_path, events_bytes, rates_path, generation_schema, evload_version) "
@@ -94,8 +117,7 @@ std::int64_t Generation::begin(const RunInfo& info) {
   const std::int64_t run_id = std::stoll(std::string(inserted.value(0, 0)));
   const std::string schema = kGenerationPrefix + std::to_string(run_id);
   conn_.exec("UPDATE evmeta.load_runs SET generation_schema = " + db::quote_literal(schema) +
-             " WHERE run_id = " + std::to_string(run_id) + ";\nCREATE SCHEMA " + db::quote_identifier(schema) +
-             ";\nSET LOCAL search_path TO " + db::quote_identifier(schema) + ";\n" + std::string(sql_file("g10_tables.sql")));
+             " WHERE run_id = " + std::to_string(run_id) + ";\nCREATE SCHEMA " + db::quote_identifier(schema));
   transaction.commit();
   run_id_ = run_id;
   schema_ = schema;

@@ -32,8 +32,11 @@ class Generation {
   void migrate();
   // Drops generation schemas left by killed runs and marks their runs failed. Needs the lock.
   void clean_up_interrupted_runs();
-  // Records a running load and creates its empty generation schema (g10_tables.sql).
+  // Records a running load and creates its empty generation schema.
   std::int64_t begin(const RunInfo& info);
+  // The CREATE TABLE of each table (g10_tables.sql), which its writer runs in the transaction
+  // that fills it (etl/generation_writer.hpp).
+  static TableStatements create_statements();
   // What each table's writer runs after its COPY (etl/generation_writer.hpp): the statements of
   // g20_indexes.sql that name the table, then ANALYZE where the planner needs statistics.
   static AfterCopy after_copy_statements();

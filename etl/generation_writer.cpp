@@ -44,6 +44,13 @@ void BlockQueue::fail() {
 }
 
 namespace {
+std::size_t first_table_of(std::size_t lane) {
+  for (std::size_t t = 0; t < kTableCount; ++t) {
+    if (kWriterLaneOfTable[t] == lane) return t;
+  }
+  return kTableCount;
+}
+
 // The statements of one table's after-copy list as one round trip (PQexec runs them in turn and
 // stops at the first error).
 std::string joined(const std::vector<std::string>& statements) {
@@ -57,18 +64,27 @@ std::string joined(const std::vector<std::string>& statements) {
 }
 }  // namespace
 
-GenerationWriter::GenerationWriter(const std::string& conninfo, const std::string& schema, AfterCopy after_copy,
-                                   std::size_t block_bytes, db::Connection* one_connection)
-    : conninfo_(conninfo), schema_(schema), after_copy_(std::move(after_copy)), one_connection_(one_connection) {
+GenerationWriter::GenerationWriter(const std::string& conninfo, const std::string& schema, TableStatements creates,
+                                   AfterCopy after_copy, std::size_t block_bytes, db::Connection* one_connection)
+    : conninfo_(conninfo),
+      schema_(schema),
+      creates_(std::move(creates)),
+      after_copy_(std::move(after_copy)),
+      one_connection_(one_connection) {
   if (one_connection_) {
     for (std::size_t t = 0; t < kTableCount; ++t) {
       outputs_[t] = TableOutput([this, t](std::string&& block) { held_[t].push_back(std::move(block)); }, block_bytes);
     }
     return;
   }
+  for (std::size_t lane = 0; lane < kWriterLanes; ++lane) queues_.push_back(std::make_unique<BlockQueue>(4));
   for (std::size_t t = 0; t < kTableCount; ++t) {
-    queues_.push_back(std::make_unique<BlockQueue>(4));
-    BlockQueue* queue = queues_.back().get();
+    const std::size_t lane = kWriterLaneOfTable[t];
+    if (first_table_of(lane) != t) {  // waits in memory until the rows end (small tables)
+      outputs_[t] = TableOutput([this, t](std::string&& block) { held_[t].push_back(std::move(block)); }, block_bytes);
+      continue;
+    }
+    BlockQueue* queue = queues_[lane].get();
     outputs_[t] = TableOutput(
         [this, queue, t](std::string&& block) {
           if (!queue->push(std::move(block))) {
@@ -79,37 +95,65 @@ GenerationWriter::GenerationWriter(const std::string& conninfo, const std::strin
         },
         block_bytes);
   }
-  for (std::size_t t = 0; t < kTableCount; ++t) workers_.emplace_back([this, t] { run_worker(t); });
+  for (std::size_t lane = 0; lane < kWriterLanes; ++lane) workers_.emplace_back([this, lane] { run_worker(lane); });
 }
 
-void GenerationWriter::run_worker(std::size_t table) {
-  const std::string name(kTableNames[table]);
+void GenerationWriter::run_worker(std::size_t lane) {
+  std::vector<std::size_t> tables;  // in table order: the first streams, the others are held
+  std::string names, creates;
+  for (std::size_t t = 0; t < kTableCount; ++t) {
+    if (kWriterLaneOfTable[t] != lane) continue;
+    tables.push_back(t);
+    names += (names.empty() ? "" : ", ") + std::string(kTableNames[t]);
+    creates += joined(creates_[t]);
+  }
+  std::string name(kTableNames[tables.front()]);  // the table being written, for the error
   try {
     db::Connection conn(conninfo_);
     // Enough to sort the largest table's keys in memory at 10M events (no spill to disk).
     conn.exec("SET search_path TO " + db::quote_identifier(schema_) + "; SET maintenance_work_mem = '256MB'");
-    // TRUNCATE in the COPY's own transaction lets COPY … FREEZE write the rows frozen (no
+    // CREATE TABLE in the COPY's own transaction lets COPY … FREEZE write the rows frozen (no
     // later hint-bit or vacuum rewrite), and with wal_level=minimal skip the WAL entirely; the
     // indexes built in the same transaction skip it too, and one COMMIT flushes it all.
     db::Transaction transaction(conn);
-    conn.exec("TRUNCATE " + name);
-    BlockQueue& queue = *queues_[table];
-    db::CopyStream copy(conn, "COPY " + name + " FROM STDIN (FORMAT binary, FREEZE)", 0);
-    copy.write_block(kBinaryCopyHeader);
-    std::string block;
-    for (;;) {
-      const auto popped = queue.pop(block);
-      if (popped == BlockQueue::Pop::closed) break;
-      // The load is failing elsewhere: leave without committing (the destructors roll back).
-      if (popped == BlockQueue::Pop::failed) throw db::Error("COPY aborted");
-      copy.write_block(block);
+    conn.exec(creates);
+    BlockQueue& queue = *queues_[lane];
+    {
+      db::CopyStream copy(conn, "COPY " + name + " FROM STDIN (FORMAT binary, FREEZE)", 0);
+      copy.write_block(kBinaryCopyHeader);
+      std::string block;
+      for (;;) {
+        const auto popped = queue.pop(block);
+        if (popped == BlockQueue::Pop::closed) break;
+        // The load is failing elsewhere: leave without committing (the destructors roll back).
+        if (popped == BlockQueue::Pop::failed) throw db::Error("COPY aborted");
+        copy.write_block(block);
+      }
+      copy.write_block(kBinaryCopyTrailer);
+      copy.finish();
     }
-    copy.write_block(kBinaryCopyTrailer);
-    copy.finish();
-    // The table's indexes now, while the other tables may still copy (a signal or another
-    // table's failure is seen before, not during, a build).
+    // The queue is closed: the rows have ended, so the held tables' blocks are complete (the
+    // queue's mutex orders end_rows' last pushes before this read).
+    for (std::size_t i = 1; i < tables.size(); ++i) {
+      if (abandon_.load() || received_signal() != 0) throw db::Error("abandoned");
+      name = kTableNames[tables[i]];
+      db::CopyStream copy(conn, "COPY " + name + " FROM STDIN (FORMAT binary, FREEZE)", 0);
+      std::string data(kBinaryCopyHeader);  // one message for a small table
+      for (std::string& block : held_[tables[i]]) {
+        data += block;
+        std::string().swap(block);
+      }
+      data += kBinaryCopyTrailer;
+      copy.write_block(data);
+      copy.finish();
+    }
+    // The tables' indexes now, while the other lanes may still copy (a signal or another
+    // lane's failure is seen before, not during, a build).
+    std::string after;
+    for (std::size_t t : tables) after += joined(after_copy_[t]);
+    name = names;
     if (abandon_.load() || received_signal() != 0) throw db::Error("abandoned");
-    if (!after_copy_[table].empty()) conn.exec(joined(after_copy_[table]));
+    if (!after.empty()) conn.exec(after);
     if (abandon_.load() || received_signal() != 0) throw db::Error("abandoned");
     transaction.commit();
   } catch (const std::exception& e) {
@@ -119,11 +163,11 @@ void GenerationWriter::run_worker(std::size_t table) {
 
 void GenerationWriter::write_all_on(db::Connection& conn) {
   db::Transaction transaction(conn);
-  std::string names;
-  for (std::string_view name : kTableNames) names += (names.empty() ? "" : ", ") + std::string(name);
+  std::string creates;
+  for (const auto& statements : creates_) creates += joined(statements);
   // SET LOCAL: the connection goes on to the swap, which must not see these.
-  conn.exec("SET LOCAL search_path TO " + db::quote_identifier(schema_) +
-            "; SET LOCAL maintenance_work_mem = '256MB'; TRUNCATE " + names);
+  conn.exec("SET LOCAL search_path TO " + db::quote_identifier(schema_) + "; SET LOCAL maintenance_work_mem = '256MB';\n" +
+            creates);
   for (std::size_t t = 0; t < kTableCount; ++t) {
     db::CopyStream copy(conn, "COPY " + std::string(kTableNames[t]) + " FROM STDIN (FORMAT binary, FREEZE)", 0);
     std::string data(kBinaryCopyHeader);  // one message for a small table (most are)

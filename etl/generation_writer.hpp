@@ -8,15 +8,20 @@
 //   whole and written by wait(), table after table, on the load's own connection, in one
 //   transaction of a few round trips (no connection to open, one commit to flush: opening eight
 //   connections and committing sixteen transactions was most of a small load's time);
-// - one connection per table for large loads, streaming through bounded queues (memory stays
-//   queue depth × block size per table, whatever the input size), each table's indexes built as
-//   soon as its own COPY ends, while the other tables still copy.
-// With one connection per table, indexes are built while the caller goes on (rejects file,
-// quality gates); wait() collects them.
+// - one connection per large table for large loads (users, sessions, user_daily), streaming
+//   through bounded queues (memory stays queue depth × block size per table, whatever the input
+//   size), each table's indexes built as soon as its own COPY ends, while the other tables still
+//   copy. transactions (a few % of the events' rows) and the four small tables (rows bounded by
+//   days, games and countries, not by events) wait in memory until the rows end and follow
+//   users' COPY in users' transaction: three backends and three commits instead of eight (each
+//   commit syncs its tables' files).
+// With several connections, indexes are built while the caller goes on (rejects file, quality
+// gates); wait() collects them.
 #include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,18 +54,30 @@ class BlockQueue {
   bool failed_ = false;
 };
 
+// Statements of each table, in kTableNames' order.
+using TableStatements = std::array<std::vector<std::string>, kTableCount>;
 // What to run on a table after its COPY, in its transaction: index builds, ANALYZE.
-using AfterCopy = std::array<std::vector<std::string>, kTableCount>;
+using AfterCopy = TableStatements;
+
+// The connections ("lanes") of a large load and the lane of each table (in kTableNames' order):
+// users, sessions and user_daily one each; transactions and the four small tables join users'.
+// A lane writes its tables in table order in one transaction: the first streams through a queue,
+// the others wait in memory until the rows end.
+inline constexpr std::size_t kWriterLanes = 3;
+inline constexpr std::array<std::uint8_t, kTableCount> kWriterLaneOfTable{0, 1, 0, 2, 0, 0, 0, 0};
 
 // Below this many events a load writes on one connection (measured: docs/scaling.md, "Where the time goes").
 inline constexpr std::size_t kOneConnectionMaxEvents = 50'000;
 
 class GenerationWriter {
  public:
-  // one_connection null: starts one connection per table (connect, SET search_path, BEGIN,
-  // TRUNCATE, COPY … (FORMAT binary, FREEZE)). Otherwise the rows wait in memory for wait(),
-  // which writes them on *one_connection (outside a transaction when called and after).
-  GenerationWriter(const std::string& conninfo, const std::string& schema, AfterCopy after_copy,
+  // creates: each table's CREATE TABLE, run in the transaction that fills it (a table created
+  // there lets COPY … FREEZE skip the WAL with wal_level=minimal, as a TRUNCATE did, but its
+  // COMMIT has no old file to unlink and no shared-buffer scan for it).
+  // one_connection null: starts one connection per lane (connect, SET search_path, BEGIN, CREATE
+  // TABLE, COPY … (FORMAT binary, FREEZE) of its first table). Otherwise the rows wait in memory
+  // for wait(), which writes them on *one_connection (outside a transaction when called and after).
+  GenerationWriter(const std::string& conninfo, const std::string& schema, TableStatements creates, AfterCopy after_copy,
                    std::size_t block_bytes, db::Connection* one_connection);
   GenerationWriter(const GenerationWriter&) = delete;
   GenerationWriter& operator=(const GenerationWriter&) = delete;
@@ -75,7 +92,7 @@ class GenerationWriter {
   void wait();
 
  private:
-  void run_worker(std::size_t table);
+  void run_worker(std::size_t lane);
   void write_all_on(db::Connection& conn);
   void fail_all(const std::string& table, const std::exception& e);
   void stop_all();
@@ -83,10 +100,12 @@ class GenerationWriter {
 
   std::string conninfo_;
   std::string schema_;
+  TableStatements creates_;
   AfterCopy after_copy_;
   db::Connection* one_connection_;
-  std::array<std::vector<std::string>, kTableCount> held_;  // one connection: every table's blocks
-  std::vector<std::unique_ptr<BlockQueue>> queues_;
+  // The blocks of the tables that wait in memory (one connection: every table's).
+  std::array<std::vector<std::string>, kTableCount> held_;
+  std::vector<std::unique_ptr<BlockQueue>> queues_;  // one per lane, for its first table
   std::vector<std::thread> workers_;
   std::mutex error_mutex_;
   std::string first_error_;

@@ -135,7 +135,7 @@ class LoadRun {
   // the index phase waits for them. A small load writes on the load's own connection.
   GenerationWriter& open_writer(std::uint64_t events) {
     writer_ = std::make_unique<GenerationWriter>(generation_->conninfo(), generation_->schema(),
-                                                 Generation::after_copy_statements(), options_.copy_block_bytes,
+                                                 Generation::create_statements(), Generation::after_copy_statements(), options_.copy_block_bytes,
                                                  events < kOneConnectionMaxEvents ? &generation_->connection() : nullptr);
     return *writer_;
   }

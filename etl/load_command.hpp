@@ -37,7 +37,6 @@ struct LoadOptions {
   bool allow_empty = false;
   std::size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
   std::size_t copy_block_bytes = TableOutput::kDefaultBlockBytes;
-  int index_jobs = 2;
   int read_threads = 2;  // 1 or 2; files under 32 MiB are always read by one
   int keep_runs = 30;     // load_runs rows kept (the newest); 0 keeps all
 };

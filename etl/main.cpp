@@ -135,9 +135,13 @@ int main(int argc, char** argv) {
                    "replaced generations kept for `evload rollback` (0: drop the replaced one at once)")
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
-  load->add_option("--index-jobs", options.index_jobs, "no longer used (each table's indexes are built on its own COPY connection); kept for scripts that pass it")
+  // Deprecated: each table's indexes are built on its own COPY connection as soon as its COPY
+  // ends, so there is no pool of index jobs to size. Still accepted (with the old range) so that
+  // old command lines and cron jobs keep working; a warning says it is ignored.
+  int ignored_index_jobs = 0;
+  load->add_option("--index-jobs", ignored_index_jobs, "deprecated and ignored (each table's indexes are built on its own COPY connection)")
       ->check(CLI::Range(1, 16))
-      ->capture_default_str();
+      ->group("Deprecated");
   load->add_option("--copy-block-bytes", options.copy_block_bytes, "bytes per COPY message (64 KiB … 16 MiB)")
       ->check(CLI::Range(std::size_t{1} << 16, std::size_t{1} << 24))
       ->capture_default_str();
@@ -166,6 +170,10 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : static_cast<int>(ge::ExitCode::usage);
   }
   if (no_wait) options.wait_lock = false;
+  if (load->parsed() && load->count("--index-jobs") > 0) {
+    std::cerr << "evload: warning: --index-jobs is deprecated and ignored: each table's indexes are built on its own "
+                 "COPY connection as soon as its COPY ends; drop the option\n";
+  }
   if (check->parsed() && check->count("--db") > 0) {
     options.database = check_db;
     options.check_against_db = true;

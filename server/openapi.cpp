@@ -27,7 +27,7 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/Date"}
         ],
         "responses": {
-          "200": {"description": "The user's figures", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserStats"}}}},
+          "200": {"$ref": "#/components/responses/UserStats"},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "404": {"$ref": "#/components/responses/NotFound"},
@@ -44,7 +44,7 @@ constexpr std::string_view kDocument = R"json({
           {"$ref": "#/components/parameters/Date"}
         ],
         "responses": {
-          "200": {"description": "The user's figures", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserStats"}}}},
+          "200": {"$ref": "#/components/responses/UserStats"},
           "400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "404": {"$ref": "#/components/responses/NotFound"},
@@ -216,6 +216,7 @@ constexpr std::string_view kDocument = R"json({
       "ContentDisposition": {"description": "format=csv only: attachment; filename=\"<what>_<days>[_<country>].csv\"", "schema": {"type": "string"}}
     },
     "responses": {
+      "UserStats": {"description": "The user's figures", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserStats"}}}},
       "GameStats": {
         "description": "The figures; an array of per-country rows with group_by=country (format=csv: the same as CSV with a header row)",
         "headers": {"Content-Disposition": {"$ref": "#/components/headers/ContentDisposition"}},

@@ -4,6 +4,7 @@
 // SPEC §2 steps 1-2 with the reason of its table and the detail of its field.
 #include <array>
 #include <cstdint>
+#include <string_view>
 
 #include "etl/evgen/event.hpp"
 
@@ -129,11 +130,7 @@ constexpr bool is_registration_field(Field f) noexcept { return f >= Field::coun
 constexpr bool is_transaction_field(Field f) noexcept {
   return f == Field::transaction_amount || f == Field::transaction_currency;
 }
-constexpr const char* field_name(Field f) noexcept {
-  constexpr const char* kNames[] = {"event_id",  "event_timestamp", "event_type", "event_data",
-                                    "user_id",   "country",         "name",       "device_os",
-                                    "marketing_campaign", "transaction_amount", "transaction_currency"};
-  return kNames[static_cast<std::size_t>(f)];
-}
+// The JSON key of a field: the loader's own name for it (ge::to_string, common/reason.hpp).
+inline std::string_view field_name(Field f) noexcept { return to_string(f); }
 
 }  // namespace ge::evgen

@@ -5,24 +5,13 @@
 #include <cstdint>
 
 #include "common/event_type.hpp"
+#include "common/reason.hpp"
 #include "common/uuid.hpp"
 
 namespace ge::evgen {
 
-// SPEC §1.1 fields, in the order SPEC §2 checks them.
-enum class Field : std::uint8_t {
-  event_id,
-  event_timestamp,
-  event_type,
-  event_data,
-  user_id,
-  country,
-  name,
-  device_os,
-  marketing_campaign,
-  transaction_amount,
-  transaction_currency,
-};
+// A defect's field is the loader's own ge::Field (common/reason.hpp): the generator plants a
+// defect in the field whose name the loader's reject will carry.
 
 // What happened to a line on purpose. Everything but `none` and `quirk` is rejected by SPEC §2
 // step 1 or 2 (blank lines are skipped, not rejected).

@@ -12,19 +12,10 @@
 # --timing-runs N: instead of the test, page_timing.mjs: the time to a fully drawn page, N cold and
 # warm loads and their medians, with the requests' waterfall (make bench-dashboard).
 set -euo pipefail
-evserve= evload= pgcluster= cluster= pg_port= fixture= node_dir= screenshots= timing_runs=
-while (($#)); do
-  case $1 in
-    --evserve) evserve=$2 ;; --evload) evload=$2 ;; --pgcluster) pgcluster=$2 ;; --cluster-dir) cluster=$2 ;;
-    --port) pg_port=$2 ;; --fixture) fixture=$2 ;; --node-dir) node_dir=$2 ;; --screenshots) screenshots=$2 ;;
-    --timing-runs) timing_runs=$2 ;;
-    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift 2
-done
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../server/e2e/lib.sh
 . "$here/../server/e2e/lib.sh"
+e2e_parse_options run.sh "evserve evload pgcluster cluster-dir=cluster port=pg_port fixture node-dir screenshots timing-runs" "$@"
 for tool in node npm; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing (make deps installs nodejs and npm)" >&2; exit 1; }
 done
@@ -55,16 +46,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The port may be taken by a neighbour's cluster on a shared machine: try the next ones.
-started=
-for try_port in $(seq "$pg_port" $((pg_port + 4))); do
-  if "$pgcluster" start "$cluster" "$try_port" --throwaway >/dev/null 2>"$work/pgcluster.err"; then
-    started=$try_port
-    break
-  fi
-  "$pgcluster" destroy "$cluster" >/dev/null 2>&1 || true
-done
-[[ -n $started ]] || { cat "$work/pgcluster.err" >&2; echo "run.sh: no free port in $pg_port.." >&2; exit 1; }
+e2e_start_private_cluster "$pgcluster" "$cluster" "$pg_port" $((pg_port + 4))
 db_url=$("$pgcluster" createdb "$cluster" gameevents)
 "$evload" load --events "$fixture/events.jsonl" --rates "$fixture/exchange_rates.jsonl" --db "$(e2e_role_url "$db_url" ev_loader)" -q
 
@@ -80,7 +62,7 @@ if [[ -z $timing_runs ]]; then
   # A hot standby of the cluster and evserve on it with a replay lag limit: the test pauses replay
   # and reloads the primary, and /readyz there answers 503 replica_lag while the data routes answer.
   standby_port=
-  for try_port in $(seq $((started + 1)) $((pg_port + 5))); do
+  for try_port in $(seq $((cluster_port + 1)) $((pg_port + 5))); do
     if "$pgcluster" standby "$standby_cluster" "$cluster" "$try_port" --throwaway >/dev/null 2>"$work/pgcluster.err"; then
       standby_port=$try_port
       break
@@ -88,7 +70,7 @@ if [[ -z $timing_runs ]]; then
     "$pgcluster" destroy "$standby_cluster" >/dev/null 2>&1 || true
   done
   [[ -n $standby_port ]] || { cat "$work/pgcluster.err" >&2; echo "run.sh: no free port for the standby" >&2; exit 1; }
-  standby_url=${db_url/:$started\//:$standby_port/}
+  standby_url=${db_url/:$cluster_port\//:$standby_port/}
   e2e_start_evserve "$work/standby" "$evserve" "$(e2e_role_url "$standby_url" ev_reader)" --threads 1 --pool-size 2 \
     --max-replica-lag-ms 300 --replica-check-ms 100
   other_pids+=("$server_pid")

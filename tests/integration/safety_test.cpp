@@ -385,6 +385,21 @@ TEST_CASE("every usage error of evload exits 2") {
   CHECK(run_evload({"--version"}).exit_code == 0);
 }
 
+TEST_CASE("deprecated --index-jobs: old command lines still load and warn once") {
+  TestDatabase db("index_jobs");
+  const auto result = run_evload(load_of("small", db.url(), {"--index-jobs", "4"}));
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  const std::string warning = "--index-jobs is deprecated and ignored";
+  const auto first = result.output.find(warning);
+  CHECK(first != std::string::npos);
+  CHECK(result.output.find(warning, first + 1) == std::string::npos);  // once
+  // Without it: no warning.
+  const auto plain = run_evload(load_of("small", db.url()));
+  CHECK(plain.exit_code == 0);
+  CHECK(plain.output.find("deprecated") == std::string::npos);
+}
+
 TEST_CASE("revenue leaves evload as exact decimal text") {
   TestDatabase db("exact_money");
   const auto dir = scratch_dir("exact-money");

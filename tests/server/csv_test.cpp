@@ -7,6 +7,7 @@
 #include "server/csv_text.hpp"
 #include "server/csv_views.hpp"
 #include "server/reply.hpp"
+#include "tests/server/sample_rows.hpp"
 
 using namespace ge::server;
 
@@ -41,15 +42,7 @@ TEST_CASE("csv views: a header row with the JSON keys in order, one record per r
         "country," + header + "DE,4,8,8.86,2,1.5,2065.25,3,1,2.215,8.86\r\nES,0,0,0.0,0,0.0,0.0,0,0,0.0,0.0\r\n");
   CHECK(to_csv_text(std::vector<DayGameStats>{}) == "date," + header);
 
-  RetentionRow row;
-  row.date = "2010-05-08";
-  row.new_users = 3;
-  row.retained = {1, 0, std::nullopt, std::nullopt, std::nullopt};
-  row.retention = {0.3333, 0.0, std::nullopt, std::nullopt, std::nullopt};
-  RetentionRow empty;
-  empty.date = "2010-05-09";
-  empty.retained = {0, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
-  CHECK(to_csv_text(std::vector<RetentionRow>{row, empty}) ==
+  CHECK(to_csv_text(test::sample_retention_rows()) ==
         "date,new_users,retained_d1,retention_d1,retained_d3,retention_d3,retained_d7,retention_d7,"
         "retained_d14,retention_d14,retained_d30,retention_d30\r\n"
         "2010-05-08,3,1,0.3333,0,0.0,,,,,,\r\n"

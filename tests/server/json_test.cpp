@@ -5,6 +5,7 @@
 
 #include "common/json_text.hpp"
 #include "server/json_views.hpp"
+#include "tests/server/sample_rows.hpp"
 
 using namespace ge;
 using namespace ge::server;
@@ -112,15 +113,7 @@ TEST_CASE("statistics views written as text escape strings and separate rows", "
 }
 
 TEST_CASE("retention view: every K in order, nulls written as null", "[json]") {
-  RetentionRow row;
-  row.date = "2010-05-08";
-  row.new_users = 3;
-  row.retained = {1, 0, std::nullopt, std::nullopt, std::nullopt};
-  row.retention = {0.3333, 0.0, std::nullopt, std::nullopt, std::nullopt};
-  RetentionRow empty;
-  empty.date = "2010-05-09";
-  empty.retained = {0, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
-  CHECK(to_json_text(std::vector<RetentionRow>{row, empty}) ==
+  CHECK(to_json_text(test::sample_retention_rows()) ==
         R"([{"date":"2010-05-08","new_users":3,"retained_d1":1,"retention_d1":0.3333,"retained_d3":0,"retention_d3":0.0,)"
         R"("retained_d7":null,"retention_d7":null,"retained_d14":null,"retention_d14":null,"retained_d30":null,)"
         R"("retention_d30":null},)"

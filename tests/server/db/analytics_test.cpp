@@ -53,6 +53,19 @@ PoolOptions options(const std::string& url) {
   return PoolOptions{url, 1, std::chrono::milliseconds(300), std::chrono::milliseconds(5000)};
 }
 
+// A database of its own holding the generation above, and a one-connection pool over it.
+struct AnalyticsDatabase {
+  AnalyticsDatabase(const std::string& name, const char* last_data_day)
+      : db(name), pool(options_over_generation(db.url(), last_data_day)) {}
+  static PoolOptions options_over_generation(const std::string& url, const char* last_data_day) {
+    Connection admin(url);
+    make_generation(admin, last_data_day);
+    return options(url);
+  }
+  Database db;
+  Pool pool;
+};
+
 GameDailyQuery range(const char* from, const char* to, std::optional<std::string> country = std::nullopt) {
   return GameDailyQuery{*ge::parse_day(from), *ge::parse_day(to), std::move(country), ResponseFormat::json};
 }
@@ -60,11 +73,8 @@ GameDailyQuery range(const char* from, const char* to, std::optional<std::string
 }  // namespace
 
 TEST_CASE("§7.1: new users, payers and the ratios of the exact revenue", "[db][analytics]") {
-  Database db("evserve_test_analytics_stats");
-  Connection admin(db.url());
-  make_generation(admin, "2010-05-11");
-  Pool pool(options(db.url()));
-  auto lease = pool.acquire();
+  AnalyticsDatabase data("evserve_test_analytics_stats", "2010-05-11");
+  auto lease = data.pool.acquire();
 
   const auto day = query_game_stats(*lease, ge::parse_day("2010-05-08"), std::nullopt);
   CHECK(day.new_users == 4);
@@ -95,11 +105,8 @@ TEST_CASE("§7.1: new users, payers and the ratios of the exact revenue", "[db][
 }
 
 TEST_CASE("§7.2: the daily series has a row for every day, zeros included", "[db][analytics]") {
-  Database db("evserve_test_analytics_daily");
-  Connection admin(db.url());
-  make_generation(admin, "2010-05-11");
-  Pool pool(options(db.url()));
-  auto lease = pool.acquire();
+  AnalyticsDatabase data("evserve_test_analytics_daily", "2010-05-11");
+  auto lease = data.pool.acquire();
 
   const auto rows = query_game_daily(*lease, range("2010-05-07", "2010-05-11"));
   REQUIRE(rows.size() == 5);
@@ -118,11 +125,8 @@ TEST_CASE("§7.2: the daily series has a row for every day, zeros included", "[d
 }
 
 TEST_CASE("§7.3: retention, null after the last data day and for empty cohorts", "[db][analytics]") {
-  Database db("evserve_test_analytics_retention");
-  Connection admin(db.url());
-  make_generation(admin, "2010-05-11");
-  Pool pool(options(db.url()));
-  auto lease = pool.acquire();
+  AnalyticsDatabase data("evserve_test_analytics_retention", "2010-05-11");
+  auto lease = data.pool.acquire();
 
   const auto rows = query_retention(*lease, range("2010-05-07", "2010-05-11"));
   REQUIRE(rows.size() == 5);
@@ -155,11 +159,8 @@ TEST_CASE("§7.3: retention, null after the last data day and for empty cohorts"
 }
 
 TEST_CASE("§7.3: with no data at all every retained figure is null", "[db][analytics]") {
-  Database db("evserve_test_analytics_nodata");
-  Connection admin(db.url());
-  make_generation(admin, nullptr);
-  Pool pool(options(db.url()));
-  auto lease = pool.acquire();
+  AnalyticsDatabase data("evserve_test_analytics_nodata", nullptr);
+  auto lease = data.pool.acquire();
   const auto rows = query_retention(*lease, range("2010-05-01", "2010-05-03"));
   REQUIRE(rows.size() == 3);
   for (const auto& row : rows) {
@@ -171,10 +172,8 @@ TEST_CASE("§7.3: with no data at all every retained figure is null", "[db][anal
 }
 
 TEST_CASE("format=csv through the router: a named download, and 400s before any query", "[db][analytics]") {
-  Database db("evserve_test_analytics_csv");
-  Connection admin(db.url());
-  make_generation(admin, "2010-05-11");
-  Pool pool(options(db.url()));
+  AnalyticsDatabase data("evserve_test_analytics_csv", "2010-05-11");
+  Pool& pool = data.pool;
   Metrics metrics;
   Services services{pool, metrics};
   const auto get = [&](const char* target) {

@@ -4,18 +4,10 @@
 #
 #   browser_http.sh --evserve BIN --evload BIN --pgcluster SCRIPT --cluster-dir DIR --fixtures DIR --db-name NAME
 set -euo pipefail
-evserve= evload= pgcluster= cluster_dir= fixtures= db_name=
-while (($#)); do
-  case $1 in
-    --evserve) evserve=$2 ;; --evload) evload=$2 ;; --pgcluster) pgcluster=$2 ;; --cluster-dir) cluster_dir=$2 ;;
-    --fixtures) fixtures=$2 ;; --db-name) db_name=$2 ;;
-    *) echo "browser_http.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift 2
-done
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
+e2e_parse_options browser_http.sh "evserve evload pgcluster cluster-dir fixtures db-name" "$@"
 work=$(mktemp -d "${TMPDIR:-/tmp}/browser-http.XXXXXX")
 pids=()
 cleanup() {

@@ -6,25 +6,11 @@
 #
 #   exact_money.sh --evserve BIN --evload BIN --pgcluster SCRIPT --cluster-dir DIR --db-name NAME
 set -euo pipefail
-evserve= evload= pgcluster= cluster_dir= db_name=
-while (($#)); do
-  case $1 in
-    --evserve) evserve=$2 ;; --evload) evload=$2 ;; --pgcluster) pgcluster=$2 ;;
-    --cluster-dir) cluster_dir=$2 ;; --db-name) db_name=$2 ;;
-    *) echo "exact_money.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift 2
-done
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
-work=$(mktemp -d "${TMPDIR:-/tmp}/exact-money.XXXXXX")
-server_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf -- "$work"
-}
-trap cleanup EXIT
+e2e_parse_options exact_money.sh "evserve evload pgcluster cluster-dir db-name" "$@"
+e2e_work_dir exact-money
 
 user=b2b2b2b2-683b-11ee-aca7-8699b86be788
 cat >"$work/events.jsonl" <<JSON

@@ -14,15 +14,9 @@
 #
 #   fail_fast.sh --evserve BIN --evload BIN --pgcluster SCRIPT --cluster-dir DIR --port PORT
 set -euo pipefail
-evserve= evload= pgcluster= cluster= pg_port=
-while (($#)); do
-  case $1 in
-    --evserve) evserve=$2 ;; --evload) evload=$2 ;; --pgcluster) pgcluster=$2 ;; --cluster-dir) cluster=$2 ;;
-    --port) pg_port=$2 ;;
-    *) echo "fail_fast.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift 2
-done
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+e2e_parse_options fail_fast.sh "evserve evload pgcluster cluster-dir=cluster port=pg_port" "$@"
 work=$(mktemp -d "${TMPDIR:-/tmp}/fail-fast.XXXXXX")
 chmod 755 "$work"
 pids=()
@@ -51,19 +45,10 @@ host all postgres 127.0.0.1/32 trust
 host all all 127.0.0.1/32 scram-sha-256
 HBA
 chmod 644 "$work/pg_hba.conf"
-started=
-for try_port in $(seq "$pg_port" $((pg_port + 4))); do
-  if PGCLUSTER_OPTS="-c hba_file=$work/pg_hba.conf" "$pgcluster" start "$cluster" "$try_port" --throwaway \
-      >/dev/null 2>"$work/pgcluster.err"; then
-    started=$try_port
-    break
-  fi
-  "$pgcluster" destroy "$cluster" >/dev/null 2>&1 || true
-done
-[[ -n $started ]] || { cat "$work/pgcluster.err" >&2; echo "no private cluster" >&2; exit 1; }
+PGCLUSTER_OPTS="-c hba_file=$work/pg_hba.conf" e2e_start_private_cluster "$pgcluster" "$cluster" "$pg_port" $((pg_port + 4))
 admin=$("$pgcluster" createdb "$cluster" failfast)
 psql -X -q -v ON_ERROR_STOP=1 -d "$admin" -c "CREATE ROLE ev_locked LOGIN PASSWORD '$right'" >/dev/null
-host_url="postgresql://ev_locked:%s@127.0.0.1:$started/failfast"
+host_url="postgresql://ev_locked:%s@127.0.0.1:$cluster_port/failfast"
 
 # run NAME EXPECTED_EXIT [ENV=…] -- ARGS: runs evserve to its end (30 s at most), output in $work/NAME.
 run() {
@@ -80,12 +65,12 @@ run() {
 # A refused login will not heal: exit 3 at once, the cause named.
 run wrong-password-uri 3 -- --db "$(printf "$host_url" "$wrong")"
 grep -q "password authentication failed" "$work/wrong-password-uri.err" || fail "wrong password: cause not named"
-run wrong-password-keyword 3 -- --db "host=127.0.0.1 port=$started dbname=failfast user=ev_locked password=$wrong"
-run wrong-password-env 3 PGPASSWORD="$env_wrong" -- --db "postgresql://ev_locked@127.0.0.1:$started/failfast"
+run wrong-password-keyword 3 -- --db "host=127.0.0.1 port=$cluster_port dbname=failfast user=ev_locked password=$wrong"
+run wrong-password-env 3 PGPASSWORD="$env_wrong" -- --db "postgresql://ev_locked@127.0.0.1:$cluster_port/failfast"
 run wrong-password-envvar 3 DATABASE_URL="$(printf "$host_url" "$wrong")" --
-run unknown-role 3 -- --db "postgresql://nobody_here:$wrong@127.0.0.1:$started/failfast"
+run unknown-role 3 -- --db "postgresql://nobody_here:$wrong@127.0.0.1:$cluster_port/failfast"
 # A malformed connection string is a usage error.
-run malformed-scheme 2 -- --db "postgresq://ev_locked:$wrong@127.0.0.1:$started/failfast"
+run malformed-scheme 2 -- --db "postgresq://ev_locked:$wrong@127.0.0.1:$cluster_port/failfast"
 run malformed-keyword 2 -- --db "host=127.0.0.1 password=$wrong port"
 # The right password starts it (so the exits above were about the login).
 "$evserve" --db "$(printf "$host_url" "$right")" --listen 127.0.0.1 --port 0 >"$work/right.out" 2>"$work/right.err" &
@@ -95,9 +80,9 @@ grep -q "database reachable" "$work/right.err" && ok "right password: serving" |
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
 # Down, transient: evserve stays up, names the cause, rate-limits its log.
-down_port=$((started + 1))
+down_port=$((cluster_port + 1))
 "$pgcluster" stop "$cluster" >/dev/null
-"$evserve" --db "postgresql://ev_locked:$down_pw@127.0.0.1:$started/failfast" --listen localhost --port 0 \
+"$evserve" --db "postgresql://ev_locked:$down_pw@127.0.0.1:$cluster_port/failfast" --listen localhost --port 0 \
   --pool-timeout-ms 3000 >"$work/down.out" 2>"$work/down.err" &
 pids+=($!)
 server=${pids[-1]}

@@ -6,18 +6,10 @@
 #   hostile_http.sh --scenario NAME --evserve BIN --evload BIN --pgcluster SCRIPT --cluster-dir DIR
 #                   --fixture DIR --db-name NAME
 set -euo pipefail
-scenario= evserve= evload= pgcluster= cluster_dir= fixture= db_name=
-while (($#)); do
-  case $1 in
-    --scenario) scenario=$2 ;; --evserve) evserve=$2 ;; --evload) evload=$2 ;; --pgcluster) pgcluster=$2 ;;
-    --cluster-dir) cluster_dir=$2 ;; --fixture) fixture=$2 ;; --db-name) db_name=$2 ;;
-    *) echo "hostile_http.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift 2
-done
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
+e2e_parse_options hostile_http.sh "scenario evserve evload pgcluster cluster-dir fixture db-name" "$@"
 work=$(mktemp -d "${TMPDIR:-/tmp}/hostile-http.XXXXXX")
 trap 'rm -rf -- "$work"' EXIT  # the scenario stops (or kills) every evserve it started
 

@@ -37,3 +37,85 @@ e2e_start_evserve() {
   echo "evserve did not start" >&2
   return 1
 }
+
+# e2e_parse_options SCRIPT "SPEC" "$@": every argument is `--name value`; SPEC lists the names,
+# each `name` (into the variable name, dashes as underscores) or `name=variable`. Every variable
+# starts empty; an unknown argument or a missing value is a usage error (exit 2).
+e2e_parse_options() {
+  local script=$1 spec=$2 item name
+  shift 2
+  local -A variable_of=()
+  for item in $spec; do
+    name=${item%%=*}
+    if [[ $item == *=* ]]; then variable_of[$name]=${item#*=}; else variable_of[$name]=${name//-/_}; fi
+    printf -v "${variable_of[$name]}" '%s' ''
+  done
+  while (($#)); do
+    name=${1#--}
+    if [[ $1 != --* || -z ${variable_of[$name]+set} || $# -lt 2 ]]; then
+      echo "$script: unknown argument or missing value: $1" >&2
+      exit 2
+    fi
+    printf -v "${variable_of[$name]}" '%s' "$2"
+    shift 2
+  done
+}
+
+# e2e_work_dir LABEL: a scratch directory in $work, removed at exit with evserve ($server_pid,
+# killed when set). A script that has more to clean up sets its own EXIT trap after this.
+e2e_work_dir() {
+  work=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+  server_pid=
+  trap e2e_cleanup EXIT
+}
+e2e_cleanup() {
+  if [[ -n ${server_pid:-} ]]; then
+    kill -KILL "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf -- "$work"
+}
+
+# e2e_start_private_cluster PGCLUSTER CLUSTER_DIR FIRST_PORT LAST_PORT [PGCLUSTER START OPTIONS…]:
+# a throwaway cluster of its own on the first free port of the range (a neighbour's cluster on a
+# shared machine may hold one); sets `cluster_port` to its port, or says why and fails. PGCLUSTER_OPTS
+# in the environment reaches pgcluster.
+e2e_start_private_cluster() {
+  local pgcluster=$1 cluster=$2 first=$3 last=$4 try_port errors
+  shift 4
+  errors=$(mktemp)
+  cluster_port=
+  for try_port in $(seq "$first" "$last"); do
+    if "$pgcluster" start "$cluster" "$try_port" --throwaway "$@" >/dev/null 2>"$errors"; then
+      cluster_port=$try_port
+      break
+    fi
+    "$pgcluster" destroy "$cluster" >/dev/null 2>&1 || true
+  done
+  if [[ -z $cluster_port ]]; then
+    cat "$errors" >&2
+    echo "no free port for a private cluster in $first..$last" >&2
+  fi
+  rm -f -- "$errors"
+  [[ -n $cluster_port ]]
+}
+
+# e2e_wrk_verdict LABEL OUT: the summary of a wrk run with status_counter.lua, printed; fails
+# (showing wrk's output) unless there were 100 answers or more and every one was a 200.
+e2e_wrk_verdict() {
+  local label=$1 out=$2 requests not_ok socket_errors
+  requests=$(awk '/^requests/ {print $2}' "$out")
+  not_ok=$(awk '/^not_ok/ {print $2}' "$out")
+  socket_errors=$(awk '/^socket_errors/ {print $2}' "$out")
+  echo "$label: $requests requests, $not_ok not 200, $socket_errors socket errors"
+  if [[ -z $requests || $requests -lt 100 || $not_ok != 0 || $socket_errors != 0 ]]; then
+    cat "$out" >&2
+    return 1
+  fi
+}
+
+# e2e_expected_game_stats FIXTURE_DIR: "daily_active_users logins" of /v1/game/stats, from the
+# fixture's queries.jsonl.
+e2e_expected_game_stats() {
+  python3 -c "import json,sys; q=[json.loads(l) for l in open(sys.argv[1])]; e=[x['expect'] for x in q if x['kind']=='game' and x['params']=={}][0]; print(e['daily_active_users'], e['logins'])" "$1/queries.jsonl"
+}

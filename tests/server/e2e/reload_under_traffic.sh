@@ -6,25 +6,11 @@
 #   reload_under_traffic.sh --evserve BIN --evload BIN --pgcluster SCRIPT --cluster-dir DIR
 #                           --fixtures DIR --db-name NAME
 set -euo pipefail
-evserve= evload= pgcluster= cluster_dir= fixtures= db_name=
-while (($#)); do
-  case $1 in
-    --evserve) evserve=$2 ;; --evload) evload=$2 ;; --pgcluster) pgcluster=$2 ;;
-    --cluster-dir) cluster_dir=$2 ;; --fixtures) fixtures=$2 ;; --db-name) db_name=$2 ;;
-    *) echo "reload_under_traffic.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift 2
-done
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
-work=$(mktemp -d "${TMPDIR:-/tmp}/reload-traffic.XXXXXX")
-server_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill -KILL "$server_pid" 2>/dev/null || true
-  rm -rf -- "$work"
-}
-trap cleanup EXIT
+e2e_parse_options reload_under_traffic.sh "evserve evload pgcluster cluster-dir fixtures db-name" "$@"
+e2e_work_dir reload-traffic
 
 db_url=$(e2e_fresh_database "$pgcluster" "$cluster_dir" "$db_name")
 loader_url=$(e2e_role_url "$db_url" ev_loader)
@@ -53,18 +39,11 @@ done
 
 status=0
 for out in "$work"/wrk-*.out; do
-  requests=$(awk '/^requests/ {print $2}' "$out")
-  not_ok=$(awk '/^not_ok/ {print $2}' "$out")
-  socket_errors=$(awk '/^socket_errors/ {print $2}' "$out")
-  echo "reload_under_traffic: $reloads reloads, $requests requests, $not_ok not 200, $socket_errors socket errors"
-  if [[ -z $requests || $requests -lt 100 || $not_ok != 0 || $socket_errors != 0 ]]; then
-    cat "$out" >&2
-    status=1
-  fi
+  e2e_wrk_verdict "reload_under_traffic: $reloads reloads" "$out" || status=1
 done
 # After the last swap evserve answers from the last load (tiny: 4 users, 8 logins).
 answer=$(curl -fsS "http://127.0.0.1:$port/v1/game/stats")
-expected=$(python3 -c "import json,sys; q=[json.loads(l) for l in open(sys.argv[1])]; e=[x['expect'] for x in q if x['kind']=='game' and x['params']=={}][0]; print(e['daily_active_users'], e['logins'])" "$fixtures/tiny/queries.jsonl")
+expected=$(e2e_expected_game_stats "$fixtures/tiny")
 got=$(python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(d['daily_active_users'], d['logins'])" "$answer")
 if [[ $got != "$expected" ]]; then
   echo "reload_under_traffic: after the last reload evserve answered '$got', expected '$expected'" >&2

@@ -12,37 +12,14 @@
 # runs a psql script that builds ev_live directly (tests/server/data/tiny_ev_live.sql, so the
 # server can be tested without evload). The cluster must be running (pgcluster start DIR).
 set -euo pipefail
-
-evserve= checker= pgcluster= cluster_dir= db_name= fixture= evload= serving_sql= sql_dir=
-while (($#)); do
-  case $1 in
-    --evserve) evserve=$2 ;;
-    --checker) checker=$2 ;;
-    --pgcluster) pgcluster=$2 ;;
-    --cluster-dir) cluster_dir=$2 ;;
-    --db-name) db_name=$2 ;;
-    --fixture) fixture=$2 ;;
-    --evload) evload=$2 ;;
-    --serving-sql) serving_sql=$2 ;;
-    --sql-dir) sql_dir=$2 ;;
-    *) echo "run_e2e.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift 2
-done
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+e2e_parse_options run_e2e.sh "evserve checker pgcluster cluster-dir db-name fixture evload serving-sql sql-dir" "$@"
 for v in evserve checker pgcluster cluster_dir db_name fixture; do
   [[ -n ${!v} ]] || { echo "run_e2e.sh: --${v//_/-} is required" >&2; exit 2; }
 done
 [[ -n $evload || -n $serving_sql ]] || { echo "run_e2e.sh: --evload or --serving-sql is required" >&2; exit 2; }
-
-# shellcheck source=lib.sh
-. "$(dirname "$0")/lib.sh"
-work=$(mktemp -d "${TMPDIR:-/tmp}/evserve-e2e.XXXXXX")
-server_pid=
-cleanup() {
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then kill -KILL "$server_pid" 2>/dev/null || true; fi
-  rm -rf -- "$work"
-}
-trap cleanup EXIT
+e2e_work_dir evserve-e2e
 
 # A fresh database per run: drop the previous one if any.
 db_url=$(e2e_fresh_database "$pgcluster" "$cluster_dir" "$db_name")

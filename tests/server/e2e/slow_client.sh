@@ -4,24 +4,10 @@
 #
 #   slow_client.sh --evserve BIN --evload BIN --pgcluster SCRIPT --cluster-dir DIR --fixtures DIR --db-name NAME
 set -euo pipefail
-evserve= evload= pgcluster= cluster_dir= fixtures= db_name=
-while (($#)); do
-  case $1 in
-    --evserve) evserve=$2 ;; --evload) evload=$2 ;; --pgcluster) pgcluster=$2 ;;
-    --cluster-dir) cluster_dir=$2 ;; --fixtures) fixtures=$2 ;; --db-name) db_name=$2 ;;
-    *) echo "slow_client.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift 2
-done
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-work=$(mktemp -d "${TMPDIR:-/tmp}/slow-client.XXXXXX")
-server_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill -KILL "$server_pid" 2>/dev/null || true
-  rm -rf -- "$work"
-}
-trap cleanup EXIT
+e2e_parse_options slow_client.sh "evserve evload pgcluster cluster-dir fixtures db-name" "$@"
+e2e_work_dir slow-client
 
 db_url=$(e2e_fresh_database "$pgcluster" "$cluster_dir" "$db_name")
 loader_url=$(e2e_role_url "$db_url" ev_loader)

@@ -18,18 +18,10 @@
 # ones), destroyed at the end even on failure. DIR is a fixed place in the build directory so that
 # a run killed before its cleanup leaves nothing the next run does not destroy first.
 set -euo pipefail
-evserve= evload= checker= pgcluster= base= pg_port= fixtures=
-while (($#)); do
-  case $1 in
-    --evserve) evserve=$2 ;; --evload) evload=$2 ;; --checker) checker=$2 ;; --pgcluster) pgcluster=$2 ;;
-    --cluster-dir) base=$2 ;; --port) pg_port=$2 ;; --fixtures) fixtures=$2 ;;
-    *) echo "standby.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift 2
-done
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 . "$here/lib.sh"
+e2e_parse_options standby.sh "evserve evload checker pgcluster cluster-dir=base port=pg_port fixtures" "$@"
 primary=$base/primary
 standby=$base/standby
 work=$(mktemp -d "${TMPDIR:-/tmp}/standby-e2e.XXXXXX")
@@ -133,20 +125,13 @@ stop_traffic() {  # stop_traffic LABEL: fails unless every answer was a 200
   kill -INT "$wrk_pid" 2>/dev/null || true  # wrk prints its summary on SIGINT
   wait "$wrk_pid" || true
   wrk_pid=
-  local requests not_ok socket_errors
-  requests=$(awk '/^requests/ {print $2}' "$work/wrk.out")
-  not_ok=$(awk '/^not_ok/ {print $2}' "$work/wrk.out")
-  socket_errors=$(awk '/^socket_errors/ {print $2}' "$work/wrk.out")
-  say "$1: $requests requests, $not_ok not 200, $socket_errors socket errors"
-  if [[ -z $requests || $requests -lt 100 || $not_ok != 0 || $socket_errors != 0 ]]; then
-    cat "$work/wrk.out" >&2
-    fail "$1: answers other than 200 under traffic"
-  fi
+  local summary verdict=0
+  summary=$(e2e_wrk_verdict "$1" "$work/wrk.out") || verdict=1
+  say "$summary"
+  ((verdict == 0)) || fail "$1: answers other than 200 under traffic"
 }
 # The figures /v1/game/stats must show for FIXTURE (from its queries.jsonl).
-expected_stats() {
-  python3 -c "import json,sys; q=[json.loads(l) for l in open(sys.argv[1])]; e=[x['expect'] for x in q if x['kind']=='game' and x['params']=={}][0]; print(e['daily_active_users'], e['logins'])" "$fixtures/$1/queries.jsonl"
-}
+expected_stats() { e2e_expected_game_stats "$fixtures/$1"; }
 stats_are() {
   local body
   body=$(curl -fsS "$base_url/v1/game/stats") || return 1

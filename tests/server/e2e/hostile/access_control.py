@@ -9,7 +9,6 @@
 
   access_control.py --evserve BIN --db-url URL --queries QUERIES_JSONL --work DIR
 """
-import argparse
 import json
 import os
 import subprocess
@@ -49,12 +48,7 @@ def expect_served(port, target, authorization=None):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--evserve", required=True)
-    ap.add_argument("--db-url", required=True)
-    ap.add_argument("--queries", required=True)
-    ap.add_argument("--work", required=True)
-    args = ap.parse_args()
+    args = scenario.arguments()
 
     token_file = os.path.join(args.work, "tokens")
     with open(token_file, "w") as f:

@@ -16,7 +16,6 @@ printed, a generous bound asserted), evserve alive throughout and exiting cleanl
 
   connection_floods.py --evserve BIN --db-url URL --queries QUERIES_JSONL --work DIR
 """
-import argparse
 import os
 import random
 import resource
@@ -308,13 +307,7 @@ def phase_pipelined_reader(server, cases):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--evserve", required=True)
-    ap.add_argument("--db-url", required=True)
-    ap.add_argument("--queries", required=True)
-    ap.add_argument("--work", required=True)
-    ap.add_argument("--phases", default="idle,cap,emfile,slow")
-    args = ap.parse_args()
+    args = scenario.arguments(optional=[("--phases", "idle,cap,emfile,slow")])
     have = scenario.raise_nofile(IDLE_CONNECTIONS + 1000)
     if have < IDLE_CONNECTIONS + 1000:
         scenario.fail(f"this test needs {IDLE_CONNECTIONS + 1000} open files (ulimit -n); the hard limit allows {have}")

@@ -13,7 +13,6 @@ would break the tests beside this one):
 
   db_restart.py --evserve BIN --db-url URL --queries QUERIES_JSONL --work DIR --pgcluster SCRIPT --cluster-dir DIR
 """
-import argparse
 import json
 import os
 import subprocess
@@ -80,10 +79,7 @@ def while_down(server, cases):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    for name in ("--evserve", "--db-url", "--queries", "--work", "--pgcluster", "--cluster-dir"):
-        ap.add_argument(name, required=True)
-    args = ap.parse_args()
+    args = scenario.arguments("--pgcluster", "--cluster-dir")
     cases = expected.targets(args.queries)
 
     server = scenario.Evserve(args.evserve, args.db_url, args.work, "db-restart",

@@ -11,7 +11,6 @@
 
   hostile_requests.py --evserve BIN --db-url URL --queries QUERIES_JSONL --work DIR
 """
-import argparse
 import json
 import os
 import socket
@@ -200,12 +199,7 @@ def sql_in_every_parameter(server):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--evserve", required=True)
-    ap.add_argument("--db-url", required=True)
-    ap.add_argument("--queries", required=True)
-    ap.add_argument("--work", required=True)
-    args = ap.parse_args()
+    args = scenario.arguments()
 
     before = scenario.db_fingerprint(args.db_url)
     server = scenario.Evserve(args.evserve, args.db_url, args.work, "hostile-requests",
@@ -217,9 +211,7 @@ def main():
         good = scenario.GoodClient(server.port, args.queries, args.work, "SQL injection")
         sql_in_every_parameter(server)
         good.finish()
-        five_xx = [line for line in rawhttp.get(server.port, "/metrics")[2].decode().splitlines()
-                   if line.startswith("evserve_http_requests_total") and 'status="5' in line]
-        check(not five_xx, f"evserve answered 5xx: {five_xx}")
+        scenario.check_no_5xx(server)
         server.stop()
     finally:
         server.kill()

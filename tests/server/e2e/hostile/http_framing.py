@@ -13,7 +13,6 @@ socket, a good client beside it all along (docs/api.md, "HTTP framing"):
 
   http_framing.py --evserve BIN --db-url URL --queries QUERIES_JSONL --work DIR
 """
-import argparse
 import json
 import os
 import socket
@@ -153,12 +152,7 @@ def human_messages(port):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--evserve", required=True)
-    ap.add_argument("--db-url", required=True)
-    ap.add_argument("--queries", required=True)
-    ap.add_argument("--work", required=True)
-    args = ap.parse_args()
+    args = scenario.arguments()
 
     server = scenario.Evserve(args.evserve, args.db_url, args.work, "http-framing",
                               ["--threads", "2", "--pool-size", "4", "--read-timeout-ms", "30000"])
@@ -180,9 +174,7 @@ def main():
         human_messages(server.port)
         good.finish()
         check(server.alive(), "evserve died")
-        five_xx = [line for line in rawhttp.get(server.port, "/metrics")[2].decode().splitlines()
-                   if line.startswith("evserve_http_requests_total") and 'status="5' in line]
-        check(not five_xx, f"evserve answered 5xx: {five_xx}")
+        scenario.check_no_5xx(server)
         server.stop()
     finally:
         server.kill()

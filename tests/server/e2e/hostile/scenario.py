@@ -2,6 +2,7 @@
 watched for life, memory and CPU), the good client beside it, the database's fingerprint, and a
 tally of failures.
 """
+import argparse
 import atexit
 import json
 import os
@@ -11,6 +12,8 @@ import signal
 import subprocess
 import sys
 import time
+
+import rawhttp  # beside this file (the scenarios run from here)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -54,6 +57,24 @@ def finish(name):
         print(f"{name}: {len(failures)} failure(s)", flush=True)
         sys.exit(1)
     print(f"{name}: all checks passed", flush=True)
+
+
+def arguments(*extra_required, optional=()):
+    """The command line every scenario takes (--evserve --db-url --queries --work), the names in
+    extra_required too, and (name, default) pairs of optional ones."""
+    parser = argparse.ArgumentParser()
+    for name in ("--evserve", "--db-url", "--queries", "--work", *extra_required):
+        parser.add_argument(name, required=True)
+    for name, default in optional:
+        parser.add_argument(name, default=default)
+    return parser.parse_args()
+
+
+def check_no_5xx(server):
+    """evserve's own count of answers: none may have been a 5xx."""
+    five_xx = [line for line in rawhttp.get(server.port, "/metrics")[2].decode().splitlines()
+               if line.startswith("evserve_http_requests_total") and 'status="5' in line]
+    check(not five_xx, f"evserve answered 5xx: {five_xx}")
 
 
 def raise_nofile(n):
