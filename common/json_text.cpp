@@ -8,9 +8,7 @@
 namespace ge {
 namespace {
 
-bool needs_escape(char c) {
-  return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
-}
+bool needs_escape(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
 
 }  // namespace
 
@@ -72,8 +70,9 @@ void append_json_number(std::string& out, double value) {
   const double magnitude = std::fabs(value);
   const bool fixed = magnitude == 0.0 || (magnitude >= 1e-6 && magnitude < 1e15);
   std::array<char, 64> buffer{};
-  const auto result = fixed ? std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed)
-                            : std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  const auto result = fixed
+                          ? std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed)
+                          : std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
   if (result.ec != std::errc()) {  // cannot happen with 64 bytes; never write a broken number
     out += "null";
     return;

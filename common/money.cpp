@@ -83,9 +83,7 @@ std::string Decimal::to_string_rounded(int digits) const {
   return with_point(rounded, digits);
 }
 
-double Decimal::to_double() const noexcept {
-  return static_cast<double>(mantissa) / static_cast<double>(pow10(scale));
-}
+double Decimal::to_double() const noexcept { return static_cast<double>(mantissa) / static_cast<double>(pow10(scale)); }
 
 std::optional<std::uint8_t> amount_code(double amount) noexcept {
   if (!std::isfinite(amount)) return std::nullopt;

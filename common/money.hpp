@@ -21,9 +21,9 @@ struct Decimal {
   // Parses a plain decimal ("1", "1.30", "0.5"); no sign, exponent or spaces. nullopt when it
   // is not one, or needs more than kMaxScale fraction digits or 18 significant digits.
   static std::optional<Decimal> parse(std::string_view text) noexcept;
-  Decimal rescaled(int new_scale) const noexcept;  // new_scale >= scale
-  std::string to_string() const;                   // exact, without trailing zeros beyond scale
-  std::string to_string_rounded(int digits) const; // half away from zero
+  Decimal rescaled(int new_scale) const noexcept;   // new_scale >= scale
+  std::string to_string() const;                    // exact, without trailing zeros beyond scale
+  std::string to_string_rounded(int digits) const;  // half away from zero
   double to_double() const noexcept;
   bool is_zero() const noexcept { return mantissa == 0; }
 };

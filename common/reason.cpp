@@ -3,13 +3,11 @@
 namespace ge {
 namespace {
 constexpr std::array<std::string_view, kReasonCount> kReasonNames{
-    "malformed_json",     "missing_field",  "wrong_type",         "invalid_value",
-    "unknown_event_type", "duplicate_event_id", "not_registered", "already_registered",
-    "already_logged_in",  "not_logged_in"};
+    "malformed_json",     "missing_field",  "wrong_type",         "invalid_value",     "unknown_event_type",
+    "duplicate_event_id", "not_registered", "already_registered", "already_logged_in", "not_logged_in"};
 constexpr std::array<std::string_view, kFieldCount> kFieldNames{
-    "",        "event_id", "event_timestamp", "event_type",         "event_data",
-    "user_id", "country",  "name",            "device_os",          "marketing_campaign",
-    "transaction_amount",  "transaction_currency"};
+    "",        "event_id", "event_timestamp", "event_type",         "event_data",         "user_id",
+    "country", "name",     "device_os",       "marketing_campaign", "transaction_amount", "transaction_currency"};
 }  // namespace
 
 std::string_view to_string(Reason reason) noexcept { return kReasonNames[static_cast<std::size_t>(reason)]; }

@@ -44,8 +44,8 @@ std::optional<Reason> reason_from_string(std::string_view name) noexcept;
 
 // Reasons whose detail is a field name (the schema step, §2.2).
 constexpr bool reason_has_field(Reason reason) noexcept {
-  return reason == Reason::missing_field || reason == Reason::wrong_type ||
-         reason == Reason::invalid_value || reason == Reason::unknown_event_type;
+  return reason == Reason::missing_field || reason == Reason::wrong_type || reason == Reason::invalid_value ||
+         reason == Reason::unknown_event_type;
 }
 
 }  // namespace ge

@@ -15,7 +15,9 @@ class UuidIndex {
   std::uint32_t number_of(const Uuid& id);
   // Every id, by number.
   const std::vector<Uuid>& ids() const noexcept { return ids_; }
-  std::size_t memory_bytes() const noexcept { return slots_.capacity() * sizeof(Slot) + ids_.capacity() * sizeof(Uuid); }
+  std::size_t memory_bytes() const noexcept {
+    return slots_.capacity() * sizeof(Slot) + ids_.capacity() * sizeof(Uuid);
+  }
   // Frees the lookup table; ids() stays. number_of() must not be called afterwards.
   void drop_lookup();
   // Renumbers the ids in ascending order (PostgreSQL's uuid order: the bytes as written) and

@@ -61,9 +61,12 @@ CleaningResult run_cleaning(const std::vector<std::string>& paths, const Exchang
                             const CleaningSettings& settings, CleaningHost& host) {
   CleaningResult result;
   EventStore store;  // the events live from parse to build only; the rejects leave in the result
-  host.run_step(CleaningStep::parse, [&] { parse_step(paths, rates, settings, store, result); }, result);
-  host.run_step(CleaningStep::order, [&] { order_step(store, result); }, result);
-  host.run_step(CleaningStep::build, [&] { build_step(store, rates, settings, host, result); }, result);
+  host.run_step(
+      CleaningStep::parse, [&] { parse_step(paths, rates, settings, store, result); }, result);
+  host.run_step(
+      CleaningStep::order, [&] { order_step(store, result); }, result);
+  host.run_step(
+      CleaningStep::build, [&] { build_step(store, rates, settings, host, result); }, result);
   return result;
 }
 

@@ -28,12 +28,12 @@ enum class CleaningStep { parse, order, build };
 
 // What the stage has found so far; complete once run_cleaning returns.
 struct CleaningResult {
-  ReadResult read;                       // parse: lines, blank, oversized, duplicate keys, bytes, files
-  DeduplicationResult order;             // order
-  std::uint64_t events_to_replay = 0;    // order: the events left after deduplication
-  ModelCounts model;                     // build
-  int money_scale = 2;                   // build: the scale of model.revenue
-  std::vector<RejectRecord> rejects;     // build: every rejected line, by position (etl/input_files.hpp)
+  ReadResult read;                     // parse: lines, blank, oversized, duplicate keys, bytes, files
+  DeduplicationResult order;           // order
+  std::uint64_t events_to_replay = 0;  // order: the events left after deduplication
+  ModelCounts model;                   // build
+  int money_scale = 2;                 // build: the scale of model.revenue
+  std::vector<RejectRecord> rejects;   // build: every rejected line, by position (etl/input_files.hpp)
 
   std::uint64_t accepted() const noexcept;
   Decimal revenue_usd() const noexcept;

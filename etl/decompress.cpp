@@ -54,7 +54,8 @@ class CompressedInput {
 // bytes it read ahead back in next_in.
 class GzipSource final : public ByteSource {
  public:
-  explicit GzipSource(std::unique_ptr<FdSource> raw) : input_(std::move(raw)), state_(std::make_unique<inflate_state>()) {
+  explicit GzipSource(std::unique_ptr<FdSource> raw)
+      : input_(std::move(raw)), state_(std::make_unique<inflate_state>()) {
     isal_inflate_init(state_.get());
   }
 

@@ -53,7 +53,8 @@ DeduplicationResult deduplicate_and_order_by_user(EventStore& store) {
   }
   events.resize(kept);
   parallel_sort(events, [](const CompactEvent& a, const CompactEvent& b) {
-    return std::tie(a.user, a.time_and_rank, a.event_id, a.line) < std::tie(b.user, b.time_and_rank, b.event_id, b.line);
+    return std::tie(a.user, a.time_and_rank, a.event_id, a.line) <
+           std::tie(b.user, b.time_and_rank, b.event_id, b.line);
   });
   return result;
 }

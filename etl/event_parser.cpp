@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <vector>
 #include <limits>
+#include <vector>
 
 #include "common/country.hpp"
 #include "common/money.hpp"
@@ -58,8 +58,7 @@ Check read_integer(const element& value, std::int64_t max, std::int64_t& out) {
     }
     case element_type::UINT64:  // ≥ 2^63: an integer, but beyond every range the SPEC allows
       return Check::invalid_value;
-    default:
-      return Check::wrong_type;
+    default: return Check::wrong_type;
   }
 }
 
@@ -149,7 +148,8 @@ Verdict check_registration(const DataFields& fields, ParsedRegistration& registr
   if (!fields.present[kCampaign]) return reject(Reason::missing_field, Field::marketing_campaign);
   if (!fields.values[kCampaign].is_null()) {
     std::string_view campaign;
-    if (fields.values[kCampaign].get_string().get(campaign)) return reject(Reason::wrong_type, Field::marketing_campaign);
+    if (fields.values[kCampaign].get_string().get(campaign))
+      return reject(Reason::wrong_type, Field::marketing_campaign);
     if (!campaign.empty()) registration.campaign = campaign;
   }
   return std::nullopt;

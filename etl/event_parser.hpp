@@ -11,8 +11,8 @@
 #include "common/device_os.hpp"
 #include "common/event_type.hpp"
 #include "common/reason.hpp"
-#include "common/uuid.hpp"
 #include "common/utc_day.hpp"
+#include "common/uuid.hpp"
 #include "etl/exchange_rates.hpp"
 
 namespace ge {
@@ -43,8 +43,8 @@ struct ParsedEvent {
 
 struct ParseOutcome {
   bool accepted = false;
-  ParsedEvent event;                      // when accepted
-  Reason reason = Reason::malformed_json; // when not accepted
+  ParsedEvent event;                       // when accepted
+  Reason reason = Reason::malformed_json;  // when not accepted
   Field field = Field::none;
   std::optional<std::uint64_t> event_id;  // a valid event_id of a rejected line, if it had one
   bool duplicate_keys = false;            // an object of the line repeats a key (the first counts)

@@ -14,12 +14,11 @@ bool RegistrationRecord::same_content(const RegistrationRecord& other, std::stri
          names.substr(name_offset, name_length) == names.substr(other.name_offset, other.name_length);
 }
 
-std::uint32_t EventStore::user_number(const Uuid& id) {
-  return user_index_.number_of(id);
-}
+std::uint32_t EventStore::user_number(const Uuid& id) { return user_index_.number_of(id); }
 
 std::uint32_t EventStore::campaign_number(std::string_view campaign) {
-  auto [it, inserted] = campaign_index_.try_emplace(std::string(campaign), static_cast<std::uint32_t>(campaigns_.size() + 1));
+  auto [it, inserted] =
+      campaign_index_.try_emplace(std::string(campaign), static_cast<std::uint32_t>(campaigns_.size() + 1));
   if (inserted) campaigns_.emplace_back(campaign);
   return it->second;
 }
@@ -33,8 +32,8 @@ void EventStore::reserve_for_file(std::uint64_t file_bytes) {
   const long pages = ::sysconf(_SC_PHYS_PAGES);
   const long page_size = ::sysconf(_SC_PAGESIZE);
   if (pages > 0 && page_size > 0) {
-    const std::uint64_t cap = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size) / 2 /
-                              sizeof(CompactEvent);
+    const std::uint64_t cap =
+        static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size) / 2 / sizeof(CompactEvent);
     if (wanted > cap) wanted = cap;
   }
   events_.reserve(wanted);
@@ -112,8 +111,7 @@ void EventStore::renumber_lines(const std::vector<std::uint64_t>& base, unsigned
 
 std::size_t EventStore::memory_bytes() const noexcept {
   return events_.capacity() * sizeof(CompactEvent) + registrations_.capacity() * sizeof(RegistrationRecord) +
-         rejects_.capacity() * sizeof(RejectRecord) +
-         user_index_.memory_bytes() + names_.capacity();
+         rejects_.capacity() * sizeof(RejectRecord) + user_index_.memory_bytes() + names_.capacity();
 }
 
 void EventStore::release_user_index() {

@@ -19,8 +19,8 @@ struct CompactEvent {
   std::uint64_t time_and_rank;  // timestamp << 2 | type rank: sorts like SPEC §2.3
   std::uint64_t event_id;
   std::uint64_t line;
-  std::uint32_t user;           // index into EventStore::user_ids()
-  std::uint32_t payload;        // registration: index into registrations(); transaction: amount | currency << 8
+  std::uint32_t user;     // index into EventStore::user_ids()
+  std::uint32_t payload;  // registration: index into registrations(); transaction: amount | currency << 8
 
   UnixSeconds timestamp() const noexcept { return static_cast<UnixSeconds>(time_and_rank >> 2); }
   EventType type() const noexcept { return static_cast<EventType>(time_and_rank & 3); }
@@ -32,7 +32,7 @@ static_assert(sizeof(CompactEvent) == 32);
 struct RegistrationRecord {
   std::uint64_t name_offset = 0;  // into names()
   std::uint32_t name_length = 0;
-  std::uint32_t campaign = 0;     // 0: organic; otherwise campaigns()[campaign - 1]
+  std::uint32_t campaign = 0;  // 0: organic; otherwise campaigns()[campaign - 1]
   char country[2] = {};
   DeviceOs device_os = DeviceOs::iOS;
   bool has_name = false;

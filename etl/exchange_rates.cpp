@@ -63,9 +63,8 @@ CurrencyRate parse_rate_line(std::string_view line) {
   if (root["currency"].get_string().get(currency)) throw RatesError("\"currency\" missing or not a string");
   // SPEC §1.2: exactly three upper-case ASCII letters. "eur" beside "EUR" would be a second
   // currency with its own rate, and "US\u0000" would reach the database mangled.
-  const bool iso_code = currency.size() == 3 && std::all_of(currency.begin(), currency.end(), [](char c) {
-    return c >= 'A' && c <= 'Z';
-  });
+  const bool iso_code = currency.size() == 3 &&
+                        std::all_of(currency.begin(), currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
   if (!iso_code) {
     throw RatesError("\"currency\" " + printable(currency) +
                      " is not a currency code: exactly three upper-case ASCII letters (A-Z), such as \"EUR\"");

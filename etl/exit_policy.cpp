@@ -43,10 +43,12 @@ RunEnding interrupted(const Interrupted& e, const RunState& state) {
 
 RunEnding bad_input(const InputError& e, const RunState& state) {
   if (state.swapped)  // only the report file is left to write after the swap
-    return error_ending(ExitCode::bad_input, std::string(e.what()) + "\nthe load itself succeeded: the new data is live");
+    return error_ending(ExitCode::bad_input,
+                        std::string(e.what()) + "\nthe load itself succeeded: the new data is live");
   if (state.has_run)
-    return failed_ending(ExitCode::bad_input, e.what(),
-                         std::string(e.what()) + "\nnothing was loaded: the previous data (if any) is still live and unchanged");
+    return failed_ending(
+        ExitCode::bad_input, e.what(),
+        std::string(e.what()) + "\nnothing was loaded: the previous data (if any) is still live and unchanged");
   return error_ending(ExitCode::bad_input, e.what());
 }
 

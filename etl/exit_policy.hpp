@@ -13,11 +13,11 @@ enum class ExitCode : int {
   ok = 0,
   internal_error = 1,
   usage = 2,
-  bad_input = 3,     // unreadable events file, bad exchange-rate file, rejects file not writable
-  reject_limit = 4,  // --max-rejects / --max-reject-ratio exceeded, or no event without --allow-empty:
-                     // nothing was made live
-  database = 5,      // connection, COPY, index or swap failed: the previous generation is intact
-  lock_busy = 6,     // --no-wait and another evload holds the load lock
+  bad_input = 3,              // unreadable events file, bad exchange-rate file, rejects file not writable
+  reject_limit = 4,           // --max-rejects / --max-reject-ratio exceeded, or no event without --allow-empty:
+                              // nothing was made live
+  database = 5,               // connection, COPY, index or swap failed: the previous generation is intact
+  lock_busy = 6,              // --no-wait and another evload holds the load lock
   interrupted_sigint = 130,   // 128 + SIGINT: stopped cleanly, nothing made live
   interrupted_sigterm = 143,  // 128 + SIGTERM
 };
@@ -44,9 +44,9 @@ struct RunEnding {
 
 // Where the run was when it stopped: what the messages may promise.
 struct RunState {
-  bool load = false;      // evload load (else check)
-  bool has_run = false;   // a generation and its load_runs row exist
-  bool swapped = false;   // the new generation is live: nothing can undo it any more
+  bool load = false;     // evload load (else check)
+  bool has_run = false;  // a generation and its load_runs row exist
+  bool swapped = false;  // the new generation is live: nothing can undo it any more
 };
 
 // The ending of a run stopped by `error` (an exception caught by the run).

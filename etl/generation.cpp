@@ -61,7 +61,8 @@ TableStatements Generation::create_statements() {
     creates[t].emplace_back(statement);
   }
   for (std::size_t t = 0; t < kTableCount; ++t) {
-    if (creates[t].size() != 1) throw std::logic_error("g10_tables.sql: no single CREATE TABLE " + std::string(kTableNames[t]));
+    if (creates[t].size() != 1)
+      throw std::logic_error("g10_tables.sql: no single CREATE TABLE " + std::string(kTableNames[t]));
   }
   return creates;
 }
@@ -98,8 +99,8 @@ void Generation::clean_up_interrupted_runs() {
       "UPDATE evmeta.load_runs SET status = 'failed', finished_at = now(), "
       "error = 'interrupted: the load did not finish (process killed or database restarted)' "
       "WHERE status = 'running';\n"
-      "SELECT nspname FROM pg_namespace WHERE nspname LIKE " + db::quote_literal(std::string(kGenerationPrefix) + "%") +
-      " ORDER BY nspname");
+      "SELECT nspname FROM pg_namespace WHERE nspname LIKE " +
+      db::quote_literal(std::string(kGenerationPrefix) + "%") + " ORDER BY nspname");
   for (int i = 0; i < leftovers.rows(); ++i) {
     conn_.exec("DROP SCHEMA IF EXISTS " + db::quote_identifier(leftovers.value(i, 0)) + " CASCADE");
   }

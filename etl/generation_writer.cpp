@@ -89,8 +89,9 @@ GenerationWriter::GenerationWriter(const std::string& conninfo, const std::strin
         [this, queue, t](std::string&& block) {
           if (!queue->push(std::move(block))) {
             std::lock_guard lock(error_mutex_);
-            throw db::Error(first_error_.empty() ? "COPY into " + std::string(kTableNames[t]) + " failed" : first_error_,
-                            first_sqlstate_);
+            throw db::Error(
+                first_error_.empty() ? "COPY into " + std::string(kTableNames[t]) + " failed" : first_error_,
+                first_sqlstate_);
           }
         },
         block_bytes);
@@ -166,8 +167,8 @@ void GenerationWriter::write_all_on(db::Connection& conn) {
   std::string creates;
   for (const auto& statements : creates_) creates += joined(statements);
   // SET LOCAL: the connection goes on to the swap, which must not see these.
-  conn.exec("SET LOCAL search_path TO " + db::quote_identifier(schema_) + "; SET LOCAL maintenance_work_mem = '256MB';\n" +
-            creates);
+  conn.exec("SET LOCAL search_path TO " + db::quote_identifier(schema_) +
+            "; SET LOCAL maintenance_work_mem = '256MB';\n" + creates);
   for (std::size_t t = 0; t < kTableCount; ++t) {
     db::CopyStream copy(conn, "COPY " + std::string(kTableNames[t]) + " FROM STDIN (FORMAT binary, FREEZE)", 0);
     std::string data(kBinaryCopyHeader);  // one message for a small table (most are)

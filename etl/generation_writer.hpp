@@ -20,8 +20,8 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -77,8 +77,8 @@ class GenerationWriter {
   // one_connection null: starts one connection per lane (connect, SET search_path, BEGIN, CREATE
   // TABLE, COPY … (FORMAT binary, FREEZE) of its first table). Otherwise the rows wait in memory
   // for wait(), which writes them on *one_connection (outside a transaction when called and after).
-  GenerationWriter(const std::string& conninfo, const std::string& schema, TableStatements creates, AfterCopy after_copy,
-                   std::size_t block_bytes, db::Connection* one_connection);
+  GenerationWriter(const std::string& conninfo, const std::string& schema, TableStatements creates,
+                   AfterCopy after_copy, std::size_t block_bytes, db::Connection* one_connection);
   GenerationWriter(const GenerationWriter&) = delete;
   GenerationWriter& operator=(const GenerationWriter&) = delete;
   ~GenerationWriter();  // not waited for: aborts (every transaction rolls back)

@@ -41,14 +41,16 @@ void make_live(db::Connection& conn, const std::string& schema, const std::funct
       auto live = conn.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", {std::string(kLiveSchema)});
       if (live.rows() > 0) {
         conn.exec(std::string("LOCK TABLE ") + kLiveSchema + ".dataset IN ACCESS EXCLUSIVE MODE");
-        const std::string live_run(conn.exec(std::string("SELECT run_id FROM ") + kLiveSchema + ".dataset").value(0, 0));
+        const std::string live_run(
+            conn.exec(std::string("SELECT run_id FROM ") + kLiveSchema + ".dataset").value(0, 0));
         const std::string retired = retired_name(live_run);
         // A retired copy of the same run cannot exist (a generation is either live or retired),
         // but a hand-made one must not make the swap fail.
         conn.exec("DROP SCHEMA IF EXISTS " + db::quote_identifier(retired) + " CASCADE");
         conn.exec(std::string("ALTER SCHEMA ") + kLiveSchema + " RENAME TO " + db::quote_identifier(retired));
-        conn.exec_params("UPDATE evmeta.load_runs SET generation_schema = $1, retired_at = clock_timestamp() WHERE run_id = $2",
-                         {retired, live_run});
+        conn.exec_params(
+            "UPDATE evmeta.load_runs SET generation_schema = $1, retired_at = clock_timestamp() WHERE run_id = $2",
+            {retired, live_run});
       }
       conn.exec("ALTER SCHEMA " + db::quote_identifier(schema) + " RENAME TO " + kLiveSchema);
       in_transaction();
@@ -81,14 +83,16 @@ std::vector<GenerationInfo> list_generations(db::Connection& conn) {
   for (const std::string& schema : schemas) {
     const std::string q = db::quote_identifier(schema);
     std::string sql =
-        "SELECT d.run_id, to_char(d.loaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), coalesce(d.last_data_day::text, ''), "
+        "SELECT d.run_id, to_char(d.loaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
+        "coalesce(d.last_data_day::text, ''), "
         "(SELECT count(*) FROM ";
     sql += q;
-    sql += ".users), "
-           "coalesce(to_char((to_jsonb(r)->>'retired_at')::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), ''), "
-           "r.report->>'accepted', "
-           "coalesce(r.events_path, '') "
-           "FROM ";
+    sql +=
+        ".users), "
+        "coalesce(to_char((to_jsonb(r)->>'retired_at')::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), ''), "
+        "r.report->>'accepted', "
+        "coalesce(r.events_path, '') "
+        "FROM ";
     sql += q;
     sql += ".dataset d LEFT JOIN evmeta.load_runs r ON r.run_id = d.run_id";
     auto row = conn.exec(sql);
@@ -137,8 +141,9 @@ std::int64_t roll_back(db::Connection& conn, std::optional<std::int64_t> run_id)
   } else {
     const std::vector<std::string> retired = retired_schemas_newest_first(conn);
     if (retired.empty()) {
-      throw std::runtime_error("there is no previous generation to roll back to (a load keeps "
-                               "--keep-generations of them; this database has none)");
+      throw std::runtime_error(
+          "there is no previous generation to roll back to (a load keeps "
+          "--keep-generations of them; this database has none)");
     }
     target = retired.front();
   }

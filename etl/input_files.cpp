@@ -46,9 +46,7 @@ std::vector<std::string> glob_matches(const std::string& pattern) {
 }
 }  // namespace
 
-bool is_glob_pattern(const std::string& argument) {
-  return argument.find_first_of("*?[") != std::string::npos;
-}
+bool is_glob_pattern(const std::string& argument) { return argument.find_first_of("*?[") != std::string::npos; }
 
 std::vector<std::string> expand_inputs(const std::vector<std::string>& arguments) {
   std::vector<std::string> paths;
@@ -61,7 +59,8 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& arguments
     } else if (is_directory(argument)) {
       const auto files = directory_entries(argument);
       // Like a missing file, not like a mistyped pattern: the data that should be there is not.
-      if (files.empty()) throw std::runtime_error("cannot read events: directory " + argument + " holds no *.jsonl* file");
+      if (files.empty())
+        throw std::runtime_error("cannot read events: directory " + argument + " holds no *.jsonl* file");
       paths.insert(paths.end(), files.begin(), files.end());
     } else if (is_glob_pattern(argument) && !std::filesystem::exists(argument)) {
       const auto files = glob_matches(argument);

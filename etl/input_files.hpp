@@ -49,8 +49,8 @@ constexpr std::uint64_t line_of(std::uint64_t position) noexcept {
 // What the report says of one input file.
 struct InputFileStats {
   std::string path;
-  std::string compression;       // none, gzip, zstd
-  std::uint64_t bytes = 0;       // read from the file (compressed bytes for a compressed file)
+  std::string compression;          // none, gzip, zstd
+  std::uint64_t bytes = 0;          // read from the file (compressed bytes for a compressed file)
   std::uint64_t content_bytes = 0;  // of JSON lines, after decompression
   std::uint64_t lines = 0;
 };

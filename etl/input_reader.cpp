@@ -58,7 +58,8 @@ Plan plan_units(const std::vector<std::string>& paths, int threads) {
     stats.compression = std::string(to_string(compression));
     plan.files.push_back(stats);
     plan.estimated_content_bytes += compression == Compression::none ? size : size * kAssumedCompressionRatio;
-    if (compression == Compression::none && size >= kParallelReadBytes && paths.size() < static_cast<std::size_t>(threads)) {
+    if (compression == Compression::none && size >= kParallelReadBytes &&
+        paths.size() < static_cast<std::size_t>(threads)) {
       const std::uint64_t split = next_line_start(paths[i], size / 2);
       plan.units.push_back(Unit{i, false, {0, split}, {}, 0});
       plan.units.push_back(Unit{i, false, {split, size - split}, {}, 0});
@@ -134,7 +135,8 @@ std::uint64_t input_bytes_on_disk(const std::vector<std::string>& paths) {
 ReadResult read_inputs(const std::vector<std::string>& paths, const ExchangeRates& rates, EventStore& store,
                        const ReadSettings& settings, Progress& progress) {
   Plan plan = plan_units(paths, settings.threads);
-  const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(std::max(1, settings.threads)), plan.units.size()));
+  const std::size_t workers = std::max<std::size_t>(
+      1, std::min<std::size_t>(static_cast<std::size_t>(std::max(1, settings.threads)), plan.units.size()));
   std::vector<EventStore> helper_stores(workers - 1);
   store.reserve_for_file(plan.estimated_content_bytes);
   // Each helper too: which files it gets is not known in advance, and the room is address space.

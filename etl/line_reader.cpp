@@ -157,7 +157,8 @@ bool LineReader::next(Line& line) {
       return true;
     }
     std::size_t text_begin = begin_;
-    if (line_number_ == 0 && at_file_start_ && std::string_view(buffer_.data() + begin_, line_end - begin_).starts_with(kUtf8Bom)) {
+    if (line_number_ == 0 && at_file_start_ &&
+        std::string_view(buffer_.data() + begin_, line_end - begin_).starts_with(kUtf8Bom)) {
       text_begin += kUtf8Bom.size();
     }
     std::size_t text_end = line_end;

@@ -14,9 +14,9 @@
 namespace ge {
 
 struct Line {
-  std::uint64_t number = 0;   // 1-based physical line number, blank lines included
-  std::string_view text;      // without the '\n', the trailing '\r' and (line 1) the BOM
-  bool oversized = false;     // longer than the reader's limit: text is empty, the line was skipped
+  std::uint64_t number = 0;  // 1-based physical line number, blank lines included
+  std::string_view text;     // without the '\n', the trailing '\r' and (line 1) the BOM
+  bool oversized = false;    // longer than the reader's limit: text is empty, the line was skipped
   bool blank() const noexcept;
 };
 
@@ -39,7 +39,8 @@ class LineReader {
     std::uint64_t offset = 0;
     std::uint64_t length = 0;
   };
-  LineReader(const std::string& path, ByteRange range, std::size_t max_line_bytes = kDefaultMaxLineBytes, std::size_t chunk_bytes = kDefaultChunkBytes);
+  LineReader(const std::string& path, ByteRange range, std::size_t max_line_bytes = kDefaultMaxLineBytes,
+             std::size_t chunk_bytes = kDefaultChunkBytes);
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
   ~LineReader();

@@ -31,16 +31,31 @@ class DiscardedOutputs final : public ModelOutputs {
 void LoadCleaningHost::run_step(CleaningStep step, const std::function<void()>& work, const CleaningResult& so_far) {
   switch (step) {
     case CleaningStep::parse:
-      phases_.run("parse", [&] { work(); report_.record(so_far); },
-                  [&] { return plural(so_far.read.totals.lines, "line"); }, /*ticking=*/false);
+      phases_.run(
+          "parse",
+          [&] {
+            work();
+            report_.record(so_far);
+          },
+          [&] { return plural(so_far.read.totals.lines, "line"); }, /*ticking=*/false);
       return;
     case CleaningStep::order:
-      phases_.run("order", [&] { work(); report_.record(so_far); },
-                  [&] { return plural(so_far.events_to_replay, "event"); });
+      phases_.run(
+          "order",
+          [&] {
+            work();
+            report_.record(so_far);
+          },
+          [&] { return plural(so_far.events_to_replay, "event"); });
       return;
     case CleaningStep::build:
-      phases_.run(target_ ? "build_and_copy" : "build", [&] { work(); report_.record(so_far); },
-                  [&] { return plural(so_far.model.users, "user"); });
+      phases_.run(
+          target_ ? "build_and_copy" : "build",
+          [&] {
+            work();
+            report_.record(so_far);
+          },
+          [&] { return plural(so_far.model.users, "user"); });
       return;
   }
 }

@@ -88,15 +88,19 @@ class LoadRun {
     Progress progress(options_.quiet ? ProgressMode::never : options_.progress, input_bytes_on_disk(inputs_));
     PhaseClock phases(report_, progress);
 
-    if (load_) phases.run("prepare", [&] { prepare(progress); }, [&] { return "run " + std::to_string(report_.run_id.value_or(0)); });
+    if (load_)
+      phases.run(
+          "prepare", [&] { prepare(progress); }, [&] { return "run " + std::to_string(report_.run_id.value_or(0)); });
     CleaningResult cleaned = clean(rates, phases, progress);
     // The SPEC's invariant, checked before anything can go live.
     if (!report_.lines_accounted_for()) return lines_unaccounted();
 
-    phases.run("rejects", [&] { write_rejects_file(cleaned.rejects); }, [&] { return plural(report_.rejected, "reject"); });
+    phases.run(
+        "rejects", [&] { write_rejects_file(cleaned.rejects); }, [&] { return plural(report_.rejected, "reject"); });
     // The quality gates, before anything can go live (etl/quality_gates.hpp).
     std::optional<DatasetMeasures> live;
-    phases.run("gates", [&] { live = load_ ? live_measures(generation_->connection()) : live_measures_for_check(options_); });
+    phases.run("gates",
+               [&] { live = load_ ? live_measures(generation_->connection()) : live_measures_for_check(options_); });
     if (auto failure = failed_gate(gate_limits(options_), report_, live)) return refused(*failure);
 
     if (load_) make_live(phases);
@@ -109,11 +113,13 @@ class LoadRun {
   void prepare(Progress& progress) {
     generation_ = std::make_unique<Generation>(options_.database);
     generation_->lock(options_.wait_lock, [&](const std::string& holder) {
-      if (!options_.quiet) progress.note("evload: waiting for the load lock, held by " + holder + " (Ctrl-C to give up)");
+      if (!options_.quiet)
+        progress.note("evload: waiting for the load lock, held by " + holder + " (Ctrl-C to give up)");
     });
     generation_->migrate();
     generation_->clean_up_interrupted_runs();
-    report_.run_id = generation_->begin(RunInfo{options_.events_path, input_bytes_on_disk(inputs_), options_.rates_path});
+    report_.run_id =
+        generation_->begin(RunInfo{options_.events_path, input_bytes_on_disk(inputs_), options_.rates_path});
     report_.generation_schema = generation_->schema();
   }
 
@@ -134,9 +140,10 @@ class LoadRun {
   // past it: each table's indexes build on its COPY connection beside the rejects and gates, and
   // the index phase waits for them. A small load writes on the load's own connection.
   GenerationWriter& open_writer(std::uint64_t events) {
-    writer_ = std::make_unique<GenerationWriter>(generation_->conninfo(), generation_->schema(),
-                                                 Generation::create_statements(), Generation::after_copy_statements(), options_.copy_block_bytes,
-                                                 events < kOneConnectionMaxEvents ? &generation_->connection() : nullptr);
+    writer_ = std::make_unique<GenerationWriter>(
+        generation_->conninfo(), generation_->schema(), Generation::create_statements(),
+        Generation::after_copy_statements(), options_.copy_block_bytes,
+        events < kOneConnectionMaxEvents ? &generation_->connection() : nullptr);
     return *writer_;
   }
 
@@ -152,17 +159,22 @@ class LoadRun {
   // index, then swap: the new generation goes live. Its bookkeeping afterwards cannot undo that.
   void make_live(PhaseClock& phases) {
     int index_count = 0;
-    phases.run("index", [&] {
-      writer_->wait();
-      index_count = Generation::index_count();
-    },
-               [&] { return std::to_string(index_count) + (index_count == 1 ? " index" : " indexes"); });
+    phases.run(
+        "index",
+        [&] {
+          writer_->wait();
+          index_count = Generation::index_count();
+        },
+        [&] { return std::to_string(index_count) + (index_count == 1 ? " index" : " indexes"); });
     // The last point of no return: after the swap a signal no longer undoes the load.
     throw_if_interrupted();
-    phases.run("swap", [&] {
-      generation_->swap(report_json());
-      swapped_ = true;
-    }, [&] { return "run " + std::to_string(report_.run_id.value_or(0)) + " live"; });
+    phases.run(
+        "swap",
+        [&] {
+          generation_->swap(report_json());
+          swapped_ = true;
+        },
+        [&] { return "run " + std::to_string(report_.run_id.value_or(0)) + " live"; });
     const std::string final_report = report_json();
     report_final_ = true;  // the report file says what load_runs keeps
     try {
@@ -171,7 +183,8 @@ class LoadRun {
       generation_->prune_generations(options_.keep_generations);
     } catch (const db::Error& e) {
       std::cerr << "evload: warning: the load is live, but its bookkeeping (final report, pruning of old runs and "
-                   "generations) did not finish: " << redact_(e.what()) << '\n';
+                   "generations) did not finish: "
+                << redact_(e.what()) << '\n';
     }
   }
 
@@ -214,9 +227,11 @@ class LoadRun {
     // dropping the generation needs.
     writer_.reset();
     if (ending.recorded_error && generation_) {
-      generation_->fail(redact_(*ending.recorded_error), ending.recorded_with_report ? json : "{}", ending.recorded_status);
+      generation_->fail(redact_(*ending.recorded_error), ending.recorded_with_report ? json : "{}",
+                        ending.recorded_status);
     }
-    if (ending.report_status) emit_report(report_, options_.report_path, options_.quiet, *ending.report_status, ending.gate_figures);
+    if (ending.report_status)
+      emit_report(report_, options_.report_path, options_.quiet, *ending.report_status, ending.gate_figures);
     if (ending.error) print_error(redact_, *ending.error);
     return ending.code;
   }
@@ -315,7 +330,8 @@ ExitCode run_generations(const LoadOptions& options) {
 ExitCode run_rollback(const LoadOptions& options, std::optional<std::int64_t> run_id) {
   return run_database_command(options, "rollback", [&](db::Connection& conn) {
     take_load_lock(conn, options.wait_lock, [&](const std::string& holder) {
-      if (!options.quiet) std::cerr << "evload: waiting for the load lock, held by " << holder << " (Ctrl-C to give up)\n";
+      if (!options.quiet)
+        std::cerr << "evload: waiting for the load lock, held by " << holder << " (Ctrl-C to give up)\n";
     });
     if (conn.exec("SELECT 1 FROM pg_namespace WHERE nspname = 'evmeta'").rows() == 0) {
       throw std::runtime_error("nothing was ever loaded into this database: there is no generation to roll back to");

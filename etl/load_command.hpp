@@ -26,7 +26,7 @@ struct LoadOptions {
   double max_reject_ratio = kDefaultMaxRejectRatio;
   double max_shrink = kDefaultMaxShrink;
   bool force = false;
-  int keep_generations = 1;  // retired generations kept for `evload rollback`
+  int keep_generations = 1;       // retired generations kept for `evload rollback`
   bool check_against_db = false;  // evload check --db: the shrink gate against the live data too
   ProgressMode progress = ProgressMode::automatic;
   bool quiet = false;
@@ -38,7 +38,7 @@ struct LoadOptions {
   std::size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
   std::size_t copy_block_bytes = TableOutput::kDefaultBlockBytes;
   int read_threads = 2;  // 1 or 2; files under 32 MiB are always read by one
-  int keep_runs = 30;     // load_runs rows kept (the newest); 0 keeps all
+  int keep_runs = 30;    // load_runs rows kept (the newest); 0 keeps all
 };
 
 // Returns the process exit code; prints the summary, report and errors as the options say.

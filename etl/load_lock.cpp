@@ -9,13 +9,15 @@ namespace ge {
 
 std::optional<std::string> load_lock_holder(db::Connection& conn) {
   // A bigint advisory key is stored as classid (high 32 bits) and objid (low 32 bits), objsubid 1.
-  auto result = conn.exec(std::string(
-      "SELECT l.pid, coalesce(nullif(a.application_name, ''), '?'), coalesce(a.usename::text, '?'), "
-      "coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), '?'), "
-      "coalesce(extract(epoch FROM now() - a.backend_start)::bigint::text, '?') "
-      "FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
-      "WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-      "AND l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = ") + kLoadLockKey + " LIMIT 1");
+  auto result = conn.exec(
+      std::string("SELECT l.pid, coalesce(nullif(a.application_name, ''), '?'), coalesce(a.usename::text, '?'), "
+                  "coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), '?'), "
+                  "coalesce(extract(epoch FROM now() - a.backend_start)::bigint::text, '?') "
+                  "FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
+                  "WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE "
+                  "datname = current_database()) "
+                  "AND l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = ") +
+      kLoadLockKey + " LIMIT 1");
   if (result.rows() == 0) return std::nullopt;
   return "pid " + std::string(result.value(0, 0)) + " (" + std::string(result.value(0, 1)) + ", user " +
          std::string(result.value(0, 2)) + ", connected since " + std::string(result.value(0, 3)) + " UTC, " +

@@ -63,7 +63,8 @@ boost::json::object to_json(const LoadReport& r) {
   for (const auto& [key, count] : r.rejected_by_field) by_field[key] = count;
   out["rejected_by_field"] = std::move(by_field);
   json::object by_type;
-  for (std::size_t i = 0; i < kEventTypeCount; ++i) by_type[to_string(static_cast<EventType>(i))] = r.model.accepted_by_type[i];
+  for (std::size_t i = 0; i < kEventTypeCount; ++i)
+    by_type[to_string(static_cast<EventType>(i))] = r.model.accepted_by_type[i];
   out["accepted_by_type"] = std::move(by_type);
   out["users"] = r.model.users;
   out["paid_users"] = r.model.paid_users;
@@ -80,8 +81,10 @@ boost::json::object to_json(const LoadReport& r) {
   // readers of the object; report_json_text() writes the exact decimal instead.
   out["revenue_usd"] = std::stod(r.revenue_usd.to_string_rounded(2));
   out["revenue_usd_exact"] = r.revenue_usd.to_string();
-  out["last_data_day"] = r.model.last_event ? json::value(format_day(day_of(*r.model.last_event))) : json::value(nullptr);
-  out["first_event_day"] = r.model.first_event ? json::value(format_day(day_of(*r.model.first_event))) : json::value(nullptr);
+  out["last_data_day"] =
+      r.model.last_event ? json::value(format_day(day_of(*r.model.last_event))) : json::value(nullptr);
+  out["first_event_day"] =
+      r.model.first_event ? json::value(format_day(day_of(*r.model.first_event))) : json::value(nullptr);
   out["lines_with_duplicate_keys"] = r.lines_with_duplicate_keys;
   out["ambiguous_same_key_duplicates"] = r.ambiguous_same_key_duplicates;
   out["oversized_lines"] = r.oversized_lines;
@@ -122,8 +125,9 @@ std::string summary_table(const LoadReport& r) {
   out << "evload " << r.mode << ": " << r.events_path << "\n";
   if (r.inputs.size() > 1) {
     for (const InputFileStats& file : r.inputs) {
-      std::snprintf(line, sizeof line, "    %-40s %5s %14llu bytes %12llu lines\n", file.path.c_str(), file.compression.c_str(),
-                    static_cast<unsigned long long>(file.bytes), static_cast<unsigned long long>(file.lines));
+      std::snprintf(line, sizeof line, "    %-40s %5s %14llu bytes %12llu lines\n", file.path.c_str(),
+                    file.compression.c_str(), static_cast<unsigned long long>(file.bytes),
+                    static_cast<unsigned long long>(file.lines));
       out << line;
     }
   }

@@ -24,10 +24,10 @@ struct PhaseTime {
 };
 
 struct LoadReport {
-  std::string mode;  // "load" or "check"
-  std::string events_path;         // the input files, comma-separated
+  std::string mode;                    // "load" or "check"
+  std::string events_path;             // the input files, comma-separated
   std::vector<InputFileStats> inputs;  // every input file, in the union's order
-  std::uint64_t bytes_read = 0;     // content bytes (decompressed)
+  std::uint64_t bytes_read = 0;        // content bytes (decompressed)
   std::uint64_t lines_total = 0;
   std::uint64_t blank = 0;
   std::uint64_t accepted = 0;

@@ -5,9 +5,9 @@
 // CLI11's detail::split, which the multi-value --events option instantiates: a false positive in
 // library code. The pragma must come first: the warning is placed in <string>'s own lines.
 #pragma GCC diagnostic ignored "-Wnull-dereference"
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
-#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -71,25 +71,27 @@ void add_db_option(CLI::App& command, ge::LoadOptions& options) {
 
 void add_common_options(CLI::App& command, ge::LoadOptions& options, std::vector<std::string>& events,
                         std::string& progress) {
-  command.add_option("--events", events,
-                     "events to read, one JSON event per line: files, directories (their *.jsonl* files, by name), "
-                     "glob patterns (quoted: 'dumps/events-2010-05-*.jsonl.gz'), '-' for standard input; several "
-                     "are one dataset. gzip and zstd are decompressed, recognised by their content, not their name")
+  command
+      .add_option("--events", events,
+                  "events to read, one JSON event per line: files, directories (their *.jsonl* files, by name), "
+                  "glob patterns (quoted: 'dumps/events-2010-05-*.jsonl.gz'), '-' for standard input; several "
+                  "are one dataset. gzip and zstd are decompressed, recognised by their content, not their name")
       ->required();
-  command.add_option("--rates", options.rates_path, "exchange_rates.jsonl (currency → rate_to_usd)")
-      ->required();
+  command.add_option("--rates", options.rates_path, "exchange_rates.jsonl (currency → rate_to_usd)")->required();
   command.add_option("--rejects", options.rejects_path,
                      "write every rejected line, byte for byte (decompressed), to PATH and its "
                      "file,line_no,event_id,reason,detail to PATH.reasons.csv");
   command.add_option("--report", options.report_path, "write the JSON report to PATH ('-' for stdout)");
   command.add_option("--max-rejects", options.max_rejects, "fail (exit 4) when more than N lines are rejected");
-  command.add_option("--max-reject-ratio", options.max_reject_ratio,
-                     "quality gate: fail (exit 4) when rejected / (accepted + rejected) exceeds R (1 turns it off)")
+  command
+      .add_option("--max-reject-ratio", options.max_reject_ratio,
+                  "quality gate: fail (exit 4) when rejected / (accepted + rejected) exceeds R (1 turns it off)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  command.add_option("--max-shrink", options.max_shrink,
-                     "quality gate: fail (exit 4) when users, accepted events or the last data day's active users "
-                     "would drop by more than this share of the live generation's (1 turns it off)")
+  command
+      .add_option("--max-shrink", options.max_shrink,
+                  "quality gate: fail (exit 4) when users, accepted events or the last data day's active users "
+                  "would drop by more than this share of the live generation's (1 turns it off)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   command.add_flag("--force", options.force,
@@ -102,11 +104,15 @@ void add_common_options(CLI::App& command, ge::LoadOptions& options, std::vector
       ->capture_default_str();
   command.add_flag("-q,--quiet", options.quiet,
                    "print only errors and the one-line summary (status=… lines=… accepted=…) for cron mail");
-  command.add_option("--read-threads", options.read_threads, "threads that read and parse the events files, a file each (a lone plain file over 32 MiB: a half each)")
+  command
+      .add_option(
+          "--read-threads", options.read_threads,
+          "threads that read and parse the events files, a file each (a lone plain file over 32 MiB: a half each)")
       ->check(CLI::Range(1, 2))
       ->capture_default_str();
-  command.add_option("--max-line-bytes", options.max_line_bytes,
-                     "lines longer than this are rejected as malformed_json without being held in memory")
+  command
+      .add_option("--max-line-bytes", options.max_line_bytes,
+                  "lines longer than this are rejected as malformed_json without being held in memory")
       ->capture_default_str();
 }
 }  // namespace
@@ -139,7 +145,8 @@ int main(int argc, char** argv) {
   // ends, so there is no pool of index jobs to size. Still accepted (with the old range) so that
   // old command lines and cron jobs keep working; a warning says it is ignored.
   int ignored_index_jobs = 0;
-  load->add_option("--index-jobs", ignored_index_jobs, "deprecated and ignored (each table's indexes are built on its own COPY connection)")
+  load->add_option("--index-jobs", ignored_index_jobs,
+                   "deprecated and ignored (each table's indexes are built on its own COPY connection)")
       ->check(CLI::Range(1, 16))
       ->group("Deprecated");
   load->add_option("--copy-block-bytes", options.copy_block_bytes, "bytes per COPY message (64 KiB … 16 MiB)")
@@ -153,7 +160,8 @@ int main(int argc, char** argv) {
                     "compare with the live generation of this database (read-only; the reader role will do): "
                     "the shrink gate then applies too. Without it check touches no database");
 
-  auto* generations = app.add_subcommand("generations", "list the live generation and the kept ones, with run, times and counts");
+  auto* generations =
+      app.add_subcommand("generations", "list the live generation and the kept ones, with run, times and counts");
   add_db_option(*generations, options);
 
   auto* rollback = app.add_subcommand("rollback", "make the previous generation live again (atomic swap, as a load's)");
@@ -209,9 +217,13 @@ int main(int argc, char** argv) {
   // From here Ctrl-C and SIGTERM stop the run cleanly (etl/interrupt.hpp).
   ge::install_interrupt_handlers();
   ge::ExitCode code;
-  if (load->parsed()) code = ge::run_load(options);
-  else if (check->parsed()) code = ge::run_check(options);
-  else if (generations->parsed()) code = ge::run_generations(options);
-  else code = ge::run_rollback(options, rollback_to);
+  if (load->parsed())
+    code = ge::run_load(options);
+  else if (check->parsed())
+    code = ge::run_check(options);
+  else if (generations->parsed())
+    code = ge::run_generations(options);
+  else
+    code = ge::run_rollback(options, rollback_to);
   return static_cast<int>(code);
 }

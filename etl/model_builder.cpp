@@ -7,7 +7,8 @@
 namespace ge {
 namespace {
 std::uint16_t country_key(const char country[2]) {
-  return static_cast<std::uint16_t>((static_cast<unsigned char>(country[0]) << 8) | static_cast<unsigned char>(country[1]));
+  return static_cast<std::uint16_t>((static_cast<unsigned char>(country[0]) << 8) |
+                                    static_cast<unsigned char>(country[1]));
 }
 std::string country_text(std::uint16_t key) {
   return std::string{static_cast<char>(key >> 8), static_cast<char>(key & 0xFF)};
@@ -24,7 +25,8 @@ void write_row(TableOutputs& outputs, Table table, Fill&& fill) {
 
 ModelBuilder::ModelBuilder(const EventStore& store, const ExchangeRates& rates, TableOutputs& outputs)
     : store_(store), rates_(rates), out_(outputs) {
-  for (std::size_t c = 0; c < rates.size(); ++c) money_scale_ = std::max(money_scale_, 2 + rates.at(static_cast<std::uint8_t>(c)).rate_to_usd.scale);
+  for (std::size_t c = 0; c < rates.size(); ++c)
+    money_scale_ = std::max(money_scale_, 2 + rates.at(static_cast<std::uint8_t>(c)).rate_to_usd.scale);
   for (std::size_t c = 0; c < rates.size(); ++c) {
     const Decimal& rate = rates.at(static_cast<std::uint8_t>(c)).rate_to_usd;
     std::array<ScaledMoney, 5> values{};
@@ -95,9 +97,7 @@ void ModelBuilder::accept(const CompactEvent& event) {
       registration_event_id_ = event.event_id;
       open_session(event);
       break;
-    case EventType::login:
-      open_session(event);
-      break;
+    case EventType::login: open_session(event); break;
     case EventType::logout:
       write_session(*open_session_, &event);
       open_session_.reset();
@@ -142,7 +142,10 @@ void ModelBuilder::end_user() {
     write_row(out_, Table::user_daily, [&](BinaryRow& row) {
       row.uuid(user_id).day(day.day).int4(day.logins).int4(day.sessions_counted).int8(day.time_spent_seconds);
       row.int4(day.transactions).numeric(day.revenue.units, money_scale_);
-      if (last_login) row.day(*last_login); else row.null();
+      if (last_login)
+        row.day(*last_login);
+      else
+        row.null();
     });
     ++counts_.user_daily_rows;
     GameFigures& game = game_daily_[{day.day, country}];
@@ -170,7 +173,8 @@ void ModelBuilder::end_user() {
   ++game_daily_[{registered, country}].new_users;
   CohortFigures& cohort = game_cohorts_[{registered, country}];
   ++cohort.new_users;
-  for (std::size_t k = 0; k < kRetentionDays.size(); ++k) cohort.retained[k] += logged_in_on(registered + kRetentionDays[k]);
+  for (std::size_t k = 0; k < kRetentionDays.size(); ++k)
+    cohort.retained[k] += logged_in_on(registered + kRetentionDays[k]);
 
   total.users += 1;
   total.payers += all_time.transactions > 0;
@@ -190,9 +194,15 @@ void ModelBuilder::end_user() {
 
   write_row(out_, Table::users, [&](BinaryRow& row) {
     row.uuid(user_id);
-    if (reg.has_name) row.text(store_.name_of(reg)); else row.null();
+    if (reg.has_name)
+      row.text(store_.name_of(reg));
+    else
+      row.null();
     row.text(std::string_view(reg.country, 2)).text(to_string(reg.device_os));
-    if (reg.campaign != 0) row.text(store_.campaign_of(reg)); else row.null();
+    if (reg.campaign != 0)
+      row.text(store_.campaign_of(reg));
+    else
+      row.null();
     row.timestamp(registered_at_).int8(static_cast<std::int64_t>(registration_event_id_));
     row.int4(all_time.logins).int4(all_time.sessions_counted).int8(all_time.time_spent_seconds);
     row.day(last_login_day_).int4(all_time.transactions).numeric(all_time.revenue.units, money_scale_);
@@ -243,8 +253,14 @@ void ModelBuilder::finish(std::int64_t run_id, UnixSeconds loaded_at) {
   }
   write_row(out_, Table::dataset, [&](BinaryRow& row) {
     row.int8(run_id).timestamp(loaded_at);
-    if (counts_.first_event) row.day(day_of(*counts_.first_event)); else row.null();
-    if (counts_.last_event) row.day(day_of(*counts_.last_event)); else row.null();
+    if (counts_.first_event)
+      row.day(day_of(*counts_.first_event));
+    else
+      row.null();
+    if (counts_.last_event)
+      row.day(day_of(*counts_.last_event));
+    else
+      row.null();
   });
   for (auto& out : out_) out.flush();
 }

@@ -62,9 +62,9 @@ class ModelBuilder {
     ScaledMoney revenue;
   };
   struct GameFigures {
-    std::int64_t users = 0, paid_users = 0, active_users = 0, paid_active_users = 0, logins = 0,
-                 sessions_counted = 0, users_with_sessions = 0, time_spent_seconds = 0, users_with_time = 0,
-                 transactions = 0, new_users = 0, payers = 0;
+    std::int64_t users = 0, paid_users = 0, active_users = 0, paid_active_users = 0, logins = 0, sessions_counted = 0,
+                 users_with_sessions = 0, time_spent_seconds = 0, users_with_time = 0, transactions = 0, new_users = 0,
+                 payers = 0;
     ScaledMoney revenue;
   };
   // SPEC §7.3: a registration day's cohort and, per K of kRetentionDays, its users with a login on day R + K.

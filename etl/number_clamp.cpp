@@ -18,7 +18,9 @@ struct NumberToken {
 };
 
 // Where a JSON value may start or end: whitespace and the structural characters around values.
-bool starts_after(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':' || c == ',' || c == '['; }
+bool starts_after(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':' || c == ',' || c == '[';
+}
 bool ends_before(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ']' || c == '}'; }
 
 NumberToken scan_number(std::string_view s, std::size_t i) {
@@ -81,9 +83,9 @@ std::optional<std::string_view> stand_in(const NumberToken& t) {
   // magnitude is the number of integer digits the value has: it is below 10^magnitude. Up to 308
   // digits a double holds it (DBL_MAX ≈ 1.8e308); the stand-in 1e300 (301 digits) must itself
   // stay below the cut, or a rewritten line would still hold "out-of-range" numbers.
-  const long long magnitude = static_cast<long long>(t.integer_digits) +
-                              (t.exponent_negative ? -static_cast<long long>(t.exponent_value)
-                                                   : static_cast<long long>(t.exponent_value));
+  const long long magnitude =
+      static_cast<long long>(t.integer_digits) +
+      (t.exponent_negative ? -static_cast<long long>(t.exponent_value) : static_cast<long long>(t.exponent_value));
   if (magnitude > 308) return t.negative ? std::string_view("-1e300") : std::string_view("1e300");
   if (magnitude < -300) return std::string_view("0.0");
   return std::nullopt;

@@ -26,7 +26,8 @@ void require_writable(const std::string& path, const std::string& what) {
   struct stat info {};
   if (::stat(path.c_str(), &info) == 0) {
     if (S_ISDIR(info.st_mode)) throw InputError("cannot write " + what + " " + path + ": Is a directory");
-    if (::access(path.c_str(), W_OK) != 0) throw InputError("cannot write " + what + " " + path + ": " + std::strerror(errno));
+    if (::access(path.c_str(), W_OK) != 0)
+      throw InputError("cannot write " + what + " " + path + ": " + std::strerror(errno));
     return;
   }
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();

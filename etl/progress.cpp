@@ -77,7 +77,8 @@ void Progress::end_phase(const std::string& name, double seconds, const std::str
   stop_ticker();
   std::lock_guard lock(mutex_);
   open_line_ = false;
-  std::fprintf(stderr, "\r\033[K  %-14s %8.2fs%s%s\n", name.c_str(), seconds, detail.empty() ? "" : "  ", detail.c_str());
+  std::fprintf(stderr, "\r\033[K  %-14s %8.2fs%s%s\n", name.c_str(), seconds, detail.empty() ? "" : "  ",
+               detail.c_str());
   std::fflush(stderr);
 }
 

@@ -73,9 +73,9 @@ std::optional<GateFailure> failed_gate(const GateLimits& limits, const LoadRepor
   if (ratio > limits.max_reject_ratio) {
     return GateFailure{"reject_limit", "reject_ratio", "reject limit",
                        "quality gate reject_ratio: " + percent(ratio) + " of the lines were rejected (" +
-                           std::to_string(report.rejected) + " of " + std::to_string(report.accepted + report.rejected) +
-                           "), more than --max-reject-ratio " + fixed(limits.max_reject_ratio, 4) +
-                           " allows; --force makes it live anyway",
+                           std::to_string(report.rejected) + " of " +
+                           std::to_string(report.accepted + report.rejected) + "), more than --max-reject-ratio " +
+                           fixed(limits.max_reject_ratio, 4) + " allows; --force makes it live anyway",
                        "ratio=" + fixed(ratio, 4) + " limit=" + fixed(limits.max_reject_ratio, 4)};
   }
   if (!live) return std::nullopt;
@@ -100,11 +100,12 @@ std::optional<GateFailure> failed_gate(const GateLimits& limits, const LoadRepor
                (fresh.last_data_day.empty() ? std::string("-") : fresh.last_data_day) + " new)";
     }
     return GateFailure{"shrink_limit", std::string("shrink:") + m.name, "shrink limit",
-                       "quality gate shrink: " + words + " would drop by " + percent(drop) + " against the live data (" +
-                           std::to_string(m.live) + " → " + std::to_string(m.fresh) + "), more than --max-shrink " +
-                           fixed(limits.max_shrink, 4) + " allows; --force makes it live anyway",
-                       "live=" + std::to_string(m.live) + " new=" + std::to_string(m.fresh) + " drop=" + fixed(drop, 4) +
-                           " limit=" + fixed(limits.max_shrink, 4)};
+                       "quality gate shrink: " + words + " would drop by " + percent(drop) +
+                           " against the live data (" + std::to_string(m.live) + " → " + std::to_string(m.fresh) +
+                           "), more than --max-shrink " + fixed(limits.max_shrink, 4) +
+                           " allows; --force makes it live anyway",
+                       "live=" + std::to_string(m.live) + " new=" + std::to_string(m.fresh) +
+                           " drop=" + fixed(drop, 4) + " limit=" + fixed(limits.max_shrink, 4)};
   }
   return std::nullopt;
 }

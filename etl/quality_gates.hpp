@@ -34,9 +34,9 @@ struct DatasetMeasures {
 };
 
 struct GateFailure {
-  std::string status;  // the summary line's status= word: no_events, reject_limit, shrink_limit
-  std::string gate;    // gate=… on the summary line: no_events, max_rejects, reject_ratio, shrink:users, …
-  std::string label;   // evmeta.load_runs.error starts with it
+  std::string status;   // the summary line's status= word: no_events, reject_limit, shrink_limit
+  std::string gate;     // gate=… on the summary line: no_events, max_rejects, reject_ratio, shrink:users, …
+  std::string label;    // evmeta.load_runs.error starts with it
   std::string message;  // one sentence for people, with the figures and the option that decides
   std::string figures;  // key=value pairs for the summary line
 };

@@ -39,8 +39,7 @@ class OutputFile {
   void close() {
     // EINVAL/EROFS from fsync: a device or pipe (/dev/stdout) that has nothing to synchronise,
     // which is no failure to write.
-    const bool flushed =
-        std::fflush(file_) == 0 && (::fsync(fileno(file_)) == 0 || errno == EINVAL || errno == EROFS);
+    const bool flushed = std::fflush(file_) == 0 && (::fsync(fileno(file_)) == 0 || errno == EINVAL || errno == EROFS);
     const int saved = errno;
     const bool closed = std::fclose(file_) == 0;
     file_ = nullptr;
@@ -54,7 +53,8 @@ class OutputFile {
 
  private:
   [[noreturn]] void fail() {
-    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno) + " (partial rejects files are removed)");
+    throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno) +
+                             " (partial rejects files are removed)");
   }
   // Only a regular file is removed: a symlink, a device (/dev/stdout) or a FIFO the caller
   // named is theirs, and holds no partial file of ours.
@@ -144,7 +144,8 @@ std::uint64_t copy_rejected_lines(const std::string& path, const RejectRecord* r
 
 RejectsWritten write_rejects(const std::vector<std::string>& events_paths, std::vector<RejectRecord>& rejects,
                              const std::string& rejects_path) {
-  std::sort(rejects.begin(), rejects.end(), [](const RejectRecord& a, const RejectRecord& b) { return a.line < b.line; });
+  std::sort(rejects.begin(), rejects.end(),
+            [](const RejectRecord& a, const RejectRecord& b) { return a.line < b.line; });
   RejectsWritten written{rejects_path, rejects_path + ".reasons.csv", 0};
   OutputFile lines(written.lines_path);
   OutputFile reasons(written.reasons_path);

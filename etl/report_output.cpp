@@ -26,7 +26,8 @@ void emit_report(const LoadReport& report, const std::optional<std::string>& rep
   if (json_on_stdout) std::cout << json << std::endl;
 }
 
-void print_status_line(std::string_view mode, ExitCode code, const std::optional<std::int64_t>& run_id, double seconds) {
+void print_status_line(std::string_view mode, ExitCode code, const std::optional<std::int64_t>& run_id,
+                       double seconds) {
   std::cout << "evload status=" << exit_status_name(code) << " mode=" << mode;
   if (run_id) std::cout << " run_id=" << *run_id;
   std::cout << " exit=" << static_cast<int>(code) << " seconds=" << std::fixed << std::setprecision(3) << seconds

@@ -9,7 +9,16 @@
 
 namespace ge {
 
-enum class Table : std::uint8_t { users, sessions, transactions, user_daily, game_daily, game_totals, game_cohorts, dataset };
+enum class Table : std::uint8_t {
+  users,
+  sessions,
+  transactions,
+  user_daily,
+  game_daily,
+  game_totals,
+  game_cohorts,
+  dataset
+};
 inline constexpr std::size_t kTableCount = 8;
 inline constexpr std::array<std::string_view, kTableCount> kTableNames{
     "users", "sessions", "transactions", "user_daily", "game_daily", "game_totals", "game_cohorts", "dataset"};

@@ -23,7 +23,10 @@ std::string_view io_failure_state(const PooledConnection& conn) noexcept {
 class AsyncQuery : public std::enable_shared_from_this<AsyncQuery> {
  public:
   AsyncQuery(Pool::Lease lease, Call call, const net::any_io_executor& executor, QueryDone done)
-      : lease_(std::move(lease)), call_(std::move(call)), executor_(executor), socket_(executor),
+      : lease_(std::move(lease)),
+        call_(std::move(call)),
+        executor_(executor),
+        socket_(executor),
         done_(std::move(done)) {}
 
   AsyncQuery(const AsyncQuery&) = delete;
@@ -45,10 +48,9 @@ class AsyncQuery : public std::enable_shared_from_this<AsyncQuery> {
     }
     // Wait first, send second: the answer cannot arrive before the wait is registered, so the
     // reactor's edge-triggered readiness event cannot be missed.
-    socket_.async_wait(net::socket_base::wait_read,
-                       net::bind_executor(executor_, [self = shared_from_this()](boost::system::error_code) {
-                         self->on_readable();
-                       }));
+    socket_.async_wait(
+        net::socket_base::wait_read,
+        net::bind_executor(executor_, [self = shared_from_this()](boost::system::error_code) { self->on_readable(); }));
     const auto count = call_.params.size();
     if (count > kMaxAsyncParameters) {
       fail(db::Error("too many statement parameters"));
@@ -93,11 +95,10 @@ class AsyncQuery : public std::enable_shared_from_this<AsyncQuery> {
     }
     // Only part of the answer is in. A wait registered now could miss an edge that came in
     // between, so this waits with a peeking receive, which the reactor tries at once.
-    socket_.async_receive(net::buffer(peek_), net::socket_base::message_peek,
-                          net::bind_executor(executor_, [self = shared_from_this()](boost::system::error_code,
-                                                                                   std::size_t) {
-                            self->on_readable();
-                          }));
+    socket_.async_receive(
+        net::buffer(peek_), net::socket_base::message_peek,
+        net::bind_executor(
+            executor_, [self = shared_from_this()](boost::system::error_code, std::size_t) { self->on_readable(); }));
   }
 
   void fail(db::Error error) {

@@ -27,7 +27,8 @@ BearerAuth::BearerAuth(std::vector<std::string> tokens, AuthScope scope) : token
 
 BearerAuth BearerAuth::from_file(const std::string& path, AuthScope scope) {
   std::ifstream in(path);
-  if (!in) throw StartupError("cannot read --auth-token-file " + path + " (does it exist, may evserve's user read it?)");
+  if (!in)
+    throw StartupError("cannot read --auth-token-file " + path + " (does it exist, may evserve's user read it?)");
   std::vector<std::string> tokens;
   std::string line;
   while (std::getline(in, line)) {
@@ -67,11 +68,11 @@ std::optional<AuthScope> parse_auth_scope(std::string_view text) noexcept {
 }
 
 Reply unauthorized(bool presented) {
-  Reply reply = error_reply(http::status::unauthorized, ErrorCode::unauthorized,
-                            presented ? "the bearer token is not valid"
-                                      : "this route needs a bearer token (Authorization: Bearer <token>)");
-  reply.headers.emplace_back("WWW-Authenticate",
-                             presented ? R"(Bearer realm="evserve", error="invalid_token")" : R"(Bearer realm="evserve")");
+  Reply reply = error_reply(
+      http::status::unauthorized, ErrorCode::unauthorized,
+      presented ? "the bearer token is not valid" : "this route needs a bearer token (Authorization: Bearer <token>)");
+  reply.headers.emplace_back(
+      "WWW-Authenticate", presented ? R"(Bearer realm="evserve", error="invalid_token")" : R"(Bearer realm="evserve")");
   return reply;
 }
 

@@ -15,7 +15,7 @@
 namespace ge::server {
 
 struct BrowserHttpOptions {
-  CorsPolicy cors;                  // --cors-origin
+  CorsPolicy cors;                    // --cors-origin
   std::size_t gzip_min_bytes = 1024;  // --gzip-min-bytes: smaller answers are sent as they are
 };
 

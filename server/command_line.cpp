@@ -30,7 +30,8 @@ struct Flags {
   std::string cors_origin = "*";
 };
 
-constexpr const char* kFooter = R"(Endpoints: /v1/users/{user_id}/stats[?date=], /v1/game/stats[?date=][&country=|&group_by=country],
+constexpr const char* kFooter =
+    R"(Endpoints: /v1/users/{user_id}/stats[?date=], /v1/game/stats[?date=][&country=|&group_by=country],
 /v1/game/daily?from=&to=[&country=], /v1/game/retention?from=&to=[&country=], /queryUserData,
 /queryGameData, /v1/loads/latest, /healthz, /readyz, /metrics, /openapi.json; the dashboard at /
 (its files under /assets/). &format=csv on /v1/game/stats, /v1/game/daily and /v1/game/retention
@@ -44,8 +45,11 @@ Examples:
   curl 'http://localhost:8086/v1/game/retention?from=2010-05-08&to=2010-05-22&format=csv')";
 
 void add_listener_options(CLI::App& app, ServerConfig& config, Flags& flags) {
-  app.add_option("--port", flags.port, "TCP port; 0 picks a free one")->envname("EVSERVE_PORT")->check(CLI::Range(0, 65535));
-  app.add_option("--listen", config.listen, "address or host name to listen on (localhost: loopback)")->envname("EVSERVE_LISTEN");
+  app.add_option("--port", flags.port, "TCP port; 0 picks a free one")
+      ->envname("EVSERVE_PORT")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--listen", config.listen, "address or host name to listen on (localhost: loopback)")
+      ->envname("EVSERVE_LISTEN");
   app.add_option("--threads", config.threads,
                  "I/O threads (default: hardware concurrency; on a machine shared with PostgreSQL, about half "
                  "the cores do better)")
@@ -64,16 +68,19 @@ void add_listener_options(CLI::App& app, ServerConfig& config, Flags& flags) {
                  "what the open-files limit allows after the pool)")
       ->envname("EVSERVE_MAX_CONNECTIONS")
       ->check(CLI::Range(std::size_t{0}, std::size_t{10000000}));
-  app.add_flag("--access-log", config.access_log, "write one line per request to stdout")->envname("EVSERVE_ACCESS_LOG");
+  app.add_flag("--access-log", config.access_log, "write one line per request to stdout")
+      ->envname("EVSERVE_ACCESS_LOG");
 }
 
 void add_database_options(CLI::App& app, ServerConfig& config, Flags& flags) {
   app.add_option("--db", config.pool.conninfo, "PostgreSQL connection string or URI (empty: libpq's PG* defaults)")
       ->envname("DATABASE_URL");
-  app.add_option("--pool-size", config.pool.size, "database connections, and database worker threads (default: max(4, threads))")
+  app.add_option("--pool-size", config.pool.size,
+                 "database connections, and database worker threads (default: max(4, threads))")
       ->envname("EVSERVE_POOL_SIZE")
       ->check(CLI::Range(std::size_t{0}, std::size_t{1000}));
-  app.add_option("--pool-timeout-ms", flags.pool_timeout_ms, "how long a request waits for a free database connection before 503")
+  app.add_option("--pool-timeout-ms", flags.pool_timeout_ms,
+                 "how long a request waits for a free database connection before 503")
       ->envname("EVSERVE_POOL_TIMEOUT_MS")
       ->check(CLI::Range(1LL, 600000LL));
   app.add_option("--statement-timeout-ms", flags.statement_timeout_ms, "PostgreSQL statement_timeout for every query")

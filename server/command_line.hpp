@@ -8,9 +8,9 @@
 namespace ge::server {
 
 // evserve's exit codes (docs/operations.md).
-inline constexpr int kExitStartup = 1;        // cannot start: the port, the address
-inline constexpr int kExitUsage = 2;          // a bad option, a malformed connection string, a bad token file
-inline constexpr int kExitLoginRefused = 3;   // PostgreSQL refuses the login
+inline constexpr int kExitStartup = 1;       // cannot start: the port, the address
+inline constexpr int kExitUsage = 2;         // a bad option, a malformed connection string, a bad token file
+inline constexpr int kExitLoginRefused = 3;  // PostgreSQL refuses the login
 
 struct CommandLine {
   ServerConfig config;

@@ -1,7 +1,7 @@
 #include "server/compression.hpp"
 
-#include <ostream>  // Boost's string_view, behind the Beast headers, needs it complete
 #include <zlib.h>
+#include <ostream>  // Boost's string_view, behind the Beast headers, needs it complete
 
 #include <algorithm>
 #include <charconv>

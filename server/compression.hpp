@@ -22,8 +22,8 @@ std::string gzip_compress(std::string_view data);
 // depends on Accept-Encoding (and so carry Vary: Accept-Encoding).
 bool varies_by_encoding(const Reply& reply, std::size_t min_bytes);
 
-// For those (varies_by_encoding): Vary: Accept-Encoding, and the gzip encoding (reply.precompressed_gzip if set, else compressed now) when the client accepts it
-// and it is smaller.
+// For those (varies_by_encoding): Vary: Accept-Encoding, and the gzip encoding (reply.precompressed_gzip if set, else
+// compressed now) when the client accepts it and it is smaller.
 void apply_compression(Reply& reply, std::string_view accept_encoding, std::size_t min_bytes);
 
 }  // namespace ge::server

@@ -1,7 +1,7 @@
 #include "server/cors.hpp"
 
-#include <ostream>  // Boost's string_view, behind the Beast headers, needs it complete
 #include <algorithm>
+#include <ostream>  // Boost's string_view, behind the Beast headers, needs it complete
 #include <stdexcept>
 
 #include "server/http_text.hpp"
@@ -38,8 +38,9 @@ CorsPolicy parse_cors_origin(std::string_view text) {
     const auto comma = text.find(',');
     const auto entry = trim(text.substr(0, comma));
     if (!is_origin(entry)) {
-      throw std::invalid_argument("--cors-origin: '" + std::string(entry) +
-                                  "' is not an origin (scheme://host[:port]); use '*', 'off' or a comma list of origins");
+      throw std::invalid_argument(
+          "--cors-origin: '" + std::string(entry) +
+          "' is not an origin (scheme://host[:port]); use '*', 'off' or a comma list of origins");
     }
     policy.origins.emplace_back(entry);
     if (comma == std::string_view::npos) break;
@@ -50,10 +51,8 @@ CorsPolicy parse_cors_origin(std::string_view text) {
 
 std::optional<std::string> allowed_origin(const CorsPolicy& policy, std::string_view origin) {
   switch (policy.mode) {
-    case CorsPolicy::Mode::off:
-      return std::nullopt;
-    case CorsPolicy::Mode::any:
-      return std::string("*");
+    case CorsPolicy::Mode::off: return std::nullopt;
+    case CorsPolicy::Mode::any: return std::string("*");
     case CorsPolicy::Mode::list:
       if (std::find(policy.origins.begin(), policy.origins.end(), origin) != policy.origins.end()) {
         return std::string(origin);

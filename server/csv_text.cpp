@@ -42,9 +42,7 @@ CsvText& CsvText::field(double value) {
   return *this;
 }
 
-CsvText& CsvText::field(const std::optional<std::int64_t>& value) {
-  return value ? field(*value) : empty_field();
-}
+CsvText& CsvText::field(const std::optional<std::int64_t>& value) { return value ? field(*value) : empty_field(); }
 
 CsvText& CsvText::field(const std::optional<double>& value) { return value ? field(*value) : empty_field(); }
 

@@ -24,9 +24,10 @@ enum class ErrorCode {
 };
 
 inline constexpr std::array kAllErrorCodes{
-    ErrorCode::bad_request,    ErrorCode::not_found,      ErrorCode::unauthorized, ErrorCode::method_not_allowed, ErrorCode::uri_too_long,
-    ErrorCode::header_too_large, ErrorCode::body_too_large, ErrorCode::no_data,          ErrorCode::db_unavailable,
-    ErrorCode::db_timeout,     ErrorCode::pool_exhausted, ErrorCode::replica_lag,        ErrorCode::internal_error,
+    ErrorCode::bad_request,    ErrorCode::not_found,        ErrorCode::unauthorized,   ErrorCode::method_not_allowed,
+    ErrorCode::uri_too_long,   ErrorCode::header_too_large, ErrorCode::body_too_large, ErrorCode::no_data,
+    ErrorCode::db_unavailable, ErrorCode::db_timeout,       ErrorCode::pool_exhausted, ErrorCode::replica_lag,
+    ErrorCode::internal_error,
 };
 
 // A code added to the enum but not to the list would escape the OpenAPI check.

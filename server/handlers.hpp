@@ -7,12 +7,12 @@
 namespace ge::server {
 
 // handlers_user.cpp
-Plan plan_user_stats(const RouteContext& ctx);         // GET /v1/users/{user_id}/stats
-Plan plan_query_user_data(const RouteContext& ctx);    // GET /queryUserData
+Plan plan_user_stats(const RouteContext& ctx);       // GET /v1/users/{user_id}/stats
+Plan plan_query_user_data(const RouteContext& ctx);  // GET /queryUserData
 // handlers_game.cpp
-Plan plan_game_stats(const RouteContext& ctx);         // GET /v1/game/stats, /queryGameData
-Plan plan_game_daily(const RouteContext& ctx);         // GET /v1/game/daily (SPEC §7.2)
-Plan plan_game_retention(const RouteContext& ctx);     // GET /v1/game/retention (SPEC §7.3)
+Plan plan_game_stats(const RouteContext& ctx);      // GET /v1/game/stats, /queryGameData
+Plan plan_game_daily(const RouteContext& ctx);      // GET /v1/game/daily (SPEC §7.2)
+Plan plan_game_retention(const RouteContext& ctx);  // GET /v1/game/retention (SPEC §7.3)
 // handlers_ops.cpp
 Reply handle_healthz(const RouteContext& ctx);
 Reply handle_readyz(const RouteContext& ctx);

@@ -1,9 +1,9 @@
 // SPEC §5 and §7: game level stats, for one day or all time, one country, all, or grouped by
 // country; the daily series over a range of days; retention by registration day. Each is one
 // statement (a plan), answered as JSON or, with format=csv, as a CSV download.
-#include "server/handlers.hpp"
 #include "common/json_text.hpp"
 #include "server/csv_views.hpp"
+#include "server/handlers.hpp"
 #include "server/json_views.hpp"
 #include "server/queries.hpp"
 

@@ -5,13 +5,13 @@
 
 #include "common/db/connection.hpp"
 #include "common/db/sqlstate.hpp"
-#include "server/error_code.hpp"
-#include "server/db_failure.hpp"
-#include "server/handlers.hpp"
-#include "server/log.hpp"
 #include "common/json_text.hpp"
 #include "common/version.hpp"
+#include "server/db_failure.hpp"
+#include "server/error_code.hpp"
+#include "server/handlers.hpp"
 #include "server/json_views.hpp"
+#include "server/log.hpp"
 #include "server/metrics.hpp"
 #include "server/openapi.hpp"
 #include "server/pool.hpp"
@@ -72,7 +72,8 @@ Reply handle_readyz(const RouteContext& ctx) {
   boost::json::object body;
   body["status"] = "ready";
   body["dataset"] = to_json(*dataset);
-  if (ctx.services.replica) body["database"] = replica_json(ctx.services.replica->status(), ctx.services.replica->options());
+  if (ctx.services.replica)
+    body["database"] = replica_json(ctx.services.replica->status(), ctx.services.replica->options());
   return json_reply(to_json_text(body));
 }
 

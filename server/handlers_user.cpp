@@ -1,6 +1,6 @@
 // SPEC §4: user level stats.
-#include "server/handlers.hpp"
 #include "common/json_text.hpp"
+#include "server/handlers.hpp"
 #include "server/json_views.hpp"
 #include "server/queries.hpp"
 

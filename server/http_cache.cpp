@@ -1,8 +1,8 @@
 #include "server/http_cache.hpp"
 
-#include <ostream>  // Boost's string_view, behind the Beast headers, needs it complete
 #include <array>
 #include <cstdint>
+#include <ostream>  // Boost's string_view, behind the Beast headers, needs it complete
 
 #include "server/http_text.hpp"
 

@@ -28,7 +28,10 @@ void member(std::string& out, std::string_view quoted_key, std::string_view text
 
 void member(std::string& out, std::string_view quoted_key, const std::optional<std::string>& text) {
   key(out, quoted_key);
-  if (text) append_json_string(out, *text); else out += "null";
+  if (text)
+    append_json_string(out, *text);
+  else
+    out += "null";
 }
 
 void member(std::string& out, std::string_view quoted_key, std::int64_t value) {
@@ -38,7 +41,10 @@ void member(std::string& out, std::string_view quoted_key, std::int64_t value) {
 
 void member(std::string& out, std::string_view quoted_key, const std::optional<std::int64_t>& value) {
   key(out, quoted_key);
-  if (value) append_json_integer(out, *value); else out += "null";
+  if (value)
+    append_json_integer(out, *value);
+  else
+    out += "null";
 }
 
 void member(std::string& out, std::string_view quoted_key, const DecimalText& value) {
@@ -53,7 +59,10 @@ void member(std::string& out, std::string_view quoted_key, double value) {
 
 void member(std::string& out, std::string_view quoted_key, const std::optional<double>& value) {
   key(out, quoted_key);
-  if (value) append_json_number(out, *value); else out += "null";
+  if (value)
+    append_json_number(out, *value);
+  else
+    out += "null";
 }
 
 void game_members(std::string& out, const GameStats& s) {

@@ -28,9 +28,8 @@ std::vector<net::ip::tcp::endpoint> listen_endpoints(const std::string& host, st
     throw StartupError("cannot listen on '" + host + "': no such host (give an address such as 127.0.0.1, or a " +
                        "name the resolver knows)");
   }
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.address().is_v4() && !b.address().is_v4();
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.address().is_v4() && !b.address().is_v4(); });
   return out;
 }
 

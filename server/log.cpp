@@ -21,8 +21,8 @@ std::optional<std::string> LogLimiter::admit(std::string_view line, Clock::time_
   std::string out = key;
   if (seen.repeats > 0) {
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now - seen.printed_at).count();
-    out += " (repeated " + std::to_string(seen.repeats) + (seen.repeats == 1 ? " time" : " times") +
-           " in the last " + std::to_string(seconds) + "s)";
+    out += " (repeated " + std::to_string(seen.repeats) + (seen.repeats == 1 ? " time" : " times") + " in the last " +
+           std::to_string(seconds) + "s)";
   }
   seen = Seen{now, 0};
   return out;

@@ -9,9 +9,9 @@
 #include "common/db/sqlstate.hpp"
 #include "server/command_line.hpp"
 #include "server/db_failure.hpp"
+#include "server/descriptor_budget.hpp"
 #include "server/listen_address.hpp"
 #include "server/log.hpp"
-#include "server/descriptor_budget.hpp"
 #include "server/queries.hpp"
 #include "server/server.hpp"
 
@@ -72,10 +72,9 @@ int main(int argc, char** argv) {
   try {
     ge::server::Server server(config);
     const auto endpoint = server.bind();
-    std::cerr << "evserve: listening on http://" << endpoint.address().to_string() << ':' << endpoint.port()
-              << " (" << config.threads << " I/O threads, " << config.pool.size << " database connections, at most "
-              << config.max_connections << " client connections)"
-              << std::endl;
+    std::cerr << "evserve: listening on http://" << endpoint.address().to_string() << ':' << endpoint.port() << " ("
+              << config.threads << " I/O threads, " << config.pool.size << " database connections, at most "
+              << config.max_connections << " client connections)" << std::endl;
     {
       ge::server::Pool probe(config.pool);
       if (!report_database(probe)) return ge::server::kExitLoginRefused;

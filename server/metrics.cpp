@@ -36,8 +36,7 @@ void metric_sample(std::string& out, std::string_view name, std::string_view val
 
 std::string seconds_text(double seconds) {
   std::array<char, 32> buffer{};
-  const auto result =
-      std::to_chars(buffer.data(), buffer.data() + buffer.size(), seconds, std::chars_format::fixed, 3);
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), seconds, std::chars_format::fixed, 3);
   return std::string(buffer.data(), result.ptr);
 }
 
@@ -84,8 +83,7 @@ std::string Metrics::render(const PoolStats& pool) const {
            "Time from a complete request to its response being ready, by route and status.");
     for (const auto& [route, by_status] : series_) {
       for (const auto& [status, s] : by_status) {
-        const std::string labels =
-            "route=\"" + label_value(route) + "\",status=\"" + std::to_string(status) + "\"";
+        const std::string labels = "route=\"" + label_value(route) + "\",status=\"" + std::to_string(status) + "\"";
         std::uint64_t cumulative = 0;
         for (std::size_t i = 0; i < kBuckets.size(); ++i) {
           cumulative += s.buckets[i];

@@ -33,7 +33,9 @@ class Metrics {
   // Query pipelines (query_pipeline.hpp): a connection taken or given back, queries entering and
   // leaving, and one write to PostgreSQL carrying `queries` of them.
   void pipeline_connected(bool up) noexcept { pipelines_connected_.fetch_add(up ? 1 : -1, std::memory_order_relaxed); }
-  void pipeline_queued(std::int64_t change) noexcept { pipeline_in_flight_.fetch_add(change, std::memory_order_relaxed); }
+  void pipeline_queued(std::int64_t change) noexcept {
+    pipeline_in_flight_.fetch_add(change, std::memory_order_relaxed);
+  }
   void pipeline_batch(std::uint64_t queries) noexcept {
     pipeline_batches_.fetch_add(1, std::memory_order_relaxed);
     pipeline_queries_.fetch_add(queries, std::memory_order_relaxed);

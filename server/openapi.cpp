@@ -369,7 +369,7 @@ struct Parsed {
 const Parsed& parsed() {
   static const Parsed instance = [] {
     Parsed p;
-    p.document = boost::json::parse(kDocument);  // throws at first use if the literal is broken
+    p.document = boost::json::parse(kDocument);               // throws at first use if the literal is broken
     p.document.at("info").as_object()["version"] = kVersion;  // the build's, as --version says
     p.text = to_json_text(p.document);
     return p;

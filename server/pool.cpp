@@ -13,9 +13,10 @@ PooledConnection::PooledConnection(const std::string& conninfo, std::chrono::mil
 
 void PooledConnection::configure() {
   // Read-only by construction, UTC, and no query runs for ever on a server thread.
-  conn_.exec("SET application_name = 'evserve'; SET default_transaction_read_only = on; SET TimeZone = 'UTC'; "
-             "SET DateStyle = 'ISO, YMD'; SET client_min_messages = warning; SET statement_timeout = " +
-             std::to_string(statement_timeout_.count()));
+  conn_.exec(
+      "SET application_name = 'evserve'; SET default_transaction_read_only = on; SET TimeZone = 'UTC'; "
+      "SET DateStyle = 'ISO, YMD'; SET client_min_messages = warning; SET statement_timeout = " +
+      std::to_string(statement_timeout_.count()));
   prepared_.clear();
 }
 
@@ -215,7 +216,8 @@ PoolStats Pool::stats() const {
     stats.open = open_;
     stats.in_use = in_use_;
     // async_waiters_ may still hold a few that timed out and are dropped on the next release
-    stats.waiting = waiting_ + async_waiters_.size() + static_cast<std::size_t>(std::max<std::int64_t>(0, queued_.load()));
+    stats.waiting =
+        waiting_ + async_waiters_.size() + static_cast<std::size_t>(std::max<std::int64_t>(0, queued_.load()));
   }
   stats.acquire_timeouts = acquire_timeouts_.load(std::memory_order_relaxed);
   stats.connect_failures = connect_failures_.load(std::memory_order_relaxed);

@@ -73,8 +73,8 @@ class PooledConnection {
 };
 
 struct PoolStats {
-  std::size_t size = 0;     // the bound
-  std::size_t open = 0;     // connections that exist (idle + in use)
+  std::size_t size = 0;  // the bound
+  std::size_t open = 0;  // connections that exist (idle + in use)
   std::size_t in_use = 0;
   std::size_t waiting = 0;  // threads waiting in acquire()
   std::uint64_t acquire_timeouts = 0;
@@ -159,7 +159,7 @@ class Pool {
   // shutdown to start refusing connections (then libpq moves on to the next host), short enough
   // that a database that is really down still answers 503 well within the request's deadline.
   static constexpr std::array<std::chrono::milliseconds, 6> kRetryPauses{
-      std::chrono::milliseconds{10}, std::chrono::milliseconds{20}, std::chrono::milliseconds{40},
+      std::chrono::milliseconds{10}, std::chrono::milliseconds{20},  std::chrono::milliseconds{40},
       std::chrono::milliseconds{80}, std::chrono::milliseconds{160}, std::chrono::milliseconds{320}};
 
   // Acquiring without blocking, for the I/O threads: an idle connection at once (got), or the

@@ -19,7 +19,7 @@ namespace {
 #define GE_RATIO4(NUM, DEN) "div(20000 * (" NUM ") + (" DEN "), 2 * nullif(" DEN ", 0)) * 0.0001"
 
 // The six SPEC §5 and four §7.1 figures over game_daily rows (alias g) or game_totals rows (alias g).
-#define GE_GAME_FIGURES(PAID_COLUMN, NEW_USERS_COLUMN)                                           \
+#define GE_GAME_FIGURES(PAID_COLUMN, NEW_USERS_COLUMN) \
   "coalesce(sum(g.active_users), 0)::bigint, coalesce(sum(g.logins), 0)::bigint, "               \
   "round(coalesce(sum(g.revenue_usd), 0), 2), coalesce(sum(g." PAID_COLUMN "), 0)::bigint, "    \
   "coalesce(round(sum(g.sessions_counted)::numeric / nullif(sum(g.users_with_sessions), 0), 2), 0), " \
@@ -33,16 +33,18 @@ namespace {
 // SPEC §7.3 for K days after registration, over game_cohorts rows (alias c) of day s.day, with the
 // dataset row d: retained and retention, NULL when day R + K is after the last data day (or there
 // is no data: last_data_day NULL), retention also NULL for an empty cohort.
-#define GE_RETAINED(K)                                                                           \
-  ", CASE WHEN s.day::date + " #K " <= d.last_data_day THEN coalesce(sum(c.retained_d" #K "), 0) END" \
-  ", CASE WHEN s.day::date + " #K " <= d.last_data_day THEN "                                    \
-  GE_RATIO4("sum(c.retained_d" #K ")", "sum(c.new_users)") " END"
+#define GE_RETAINED(K)                                                                    \
+  ", CASE WHEN s.day::date + " #K " <= d.last_data_day THEN coalesce(sum(c.retained_d" #K \
+  "), 0) END"                                                                             \
+  ", CASE WHEN s.day::date + " #K                                                         \
+  " <= d.last_data_day THEN " GE_RATIO4("sum(c.retained_d" #K ")", "sum(c.new_users)") " END"
 #define GE_ISO_TIME(EXPR) "to_char((" EXPR ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define GE_USER_COLUMNS                                                                          \
+#define GE_USER_COLUMNS \
   "u.user_id::text, u.name, u.country::text, u.device_os, u.marketing_campaign, " GE_ISO_TIME("u.registered_at")
 
 constexpr Statement kUserAllTime{"evserve_user_all_time",
-                                 "SELECT " GE_USER_COLUMNS ", u.logins, u.sessions_counted, u.time_spent_seconds, "
+                                 "SELECT " GE_USER_COLUMNS
+                                 ", u.logins, u.sessions_counted, u.time_spent_seconds, "
                                  "d.last_data_day - u.last_login_day, "
                                  "u.transactions, round(u.revenue_usd, 2) "
                                  "FROM ev_live.dataset d JOIN ev_live.users u ON u.user_id = $1::uuid",
@@ -50,22 +52,23 @@ constexpr Statement kUserAllTime{"evserve_user_all_time",
 
 // One backward step in user_daily's primary key from the date: the newest row on or before it
 // carries the user's last login day up to then, and the day's figures when it is that very day.
-constexpr Statement kUserDay{"evserve_user_day",
-                             "SELECT " GE_USER_COLUMNS ", "
-                             "CASE WHEN ud.day = $2::date THEN ud.logins ELSE 0 END, "
-                             "CASE WHEN ud.day = $2::date THEN ud.sessions_counted ELSE 0 END, "
-                             "CASE WHEN ud.day = $2::date THEN ud.time_spent_seconds ELSE 0 END, "
-                             "$2::date - ud.last_login_day, "
-                             "CASE WHEN ud.day = $2::date THEN ud.transactions ELSE 0 END, "
-                             "CASE WHEN ud.day = $2::date THEN round(ud.revenue_usd, 2) ELSE 0.00 END "
-                             "FROM ev_live.dataset d JOIN ev_live.users u ON u.user_id = $1::uuid "
-                             "LEFT JOIN LATERAL (SELECT l.day, l.logins, l.sessions_counted, l.time_spent_seconds, "
-                             "l.transactions, l.revenue_usd, l.last_login_day FROM ev_live.user_daily l "
-                             "WHERE l.user_id = u.user_id AND l.day <= $2::date ORDER BY l.day DESC LIMIT 1) ud ON true",
-                             2};
+constexpr Statement kUserDay{
+    "evserve_user_day",
+    "SELECT " GE_USER_COLUMNS
+    ", "
+    "CASE WHEN ud.day = $2::date THEN ud.logins ELSE 0 END, "
+    "CASE WHEN ud.day = $2::date THEN ud.sessions_counted ELSE 0 END, "
+    "CASE WHEN ud.day = $2::date THEN ud.time_spent_seconds ELSE 0 END, "
+    "$2::date - ud.last_login_day, "
+    "CASE WHEN ud.day = $2::date THEN ud.transactions ELSE 0 END, "
+    "CASE WHEN ud.day = $2::date THEN round(ud.revenue_usd, 2) ELSE 0.00 END "
+    "FROM ev_live.dataset d JOIN ev_live.users u ON u.user_id = $1::uuid "
+    "LEFT JOIN LATERAL (SELECT l.day, l.logins, l.sessions_counted, l.time_spent_seconds, "
+    "l.transactions, l.revenue_usd, l.last_login_day FROM ev_live.user_daily l "
+    "WHERE l.user_id = u.user_id AND l.day <= $2::date ORDER BY l.day DESC LIMIT 1) ud ON true",
+    2};
 
-constexpr Statement kGameAllTime{"evserve_game_all_time", "SELECT " GE_TOTAL_FIGURES " FROM ev_live.game_totals g",
-                                 0};
+constexpr Statement kGameAllTime{"evserve_game_all_time", "SELECT " GE_TOTAL_FIGURES " FROM ev_live.game_totals g", 0};
 constexpr Statement kGameAllTimeCountry{
     "evserve_game_all_time_country",
     "SELECT " GE_TOTAL_FIGURES " FROM ev_live.game_totals g WHERE g.country = $1::bpchar", 1};
@@ -110,10 +113,10 @@ constexpr Statement kGameDailyRangeCountry{"evserve_game_daily_range_country",
 // One row per registration day of [from, to], empty cohorts included. game_cohorts holds only
 // days with registrations; the dataset row says which days R + K are observable. The range on
 // c.day: as for the daily series.
-#define GE_RETENTION_SELECT                                                                      \
-  "SELECT to_char(s.day, 'YYYY-MM-DD'), coalesce(sum(c.new_users), 0)::bigint" GE_RETAINED(1)     \
-  GE_RETAINED(3) GE_RETAINED(7) GE_RETAINED(14) GE_RETAINED(30)                                  \
-  " FROM ev_live.dataset d CROSS JOIN generate_series($1::date, $2::date, interval '1 day') AS s(day) "
+#define GE_RETENTION_SELECT                                                                                  \
+  "SELECT to_char(s.day, 'YYYY-MM-DD'), coalesce(sum(c.new_users), 0)::bigint" GE_RETAINED(1) GE_RETAINED(3) \
+      GE_RETAINED(7) GE_RETAINED(14) GE_RETAINED(                                                            \
+          30) " FROM ev_live.dataset d CROSS JOIN generate_series($1::date, $2::date, interval '1 day') AS s(day) "
 constexpr Statement kRetentionRange{"evserve_retention_range",
                                     GE_RETENTION_SELECT
                                     "LEFT JOIN ev_live.game_cohorts c ON c.day = s.day::date "
@@ -148,11 +151,20 @@ constexpr Statement kLatestLoad{"evserve_latest_load",
 #undef GE_DAILY_FIGURES
 #undef GE_GAME_FIGURES
 
-constexpr std::array kAllStatements{kUserAllTime,          kUserDay,          kGameAllTime,
-                                    kGameAllTimeCountry,   kGameDay,          kGameDayCountry,
-                                    kGameByCountryAllTime, kGameByCountryDay, kGameDailyRange,
-                                    kGameDailyRangeCountry, kRetentionRange,  kRetentionRangeCountry,
-                                    kDataset,               kLatestLoad};
+constexpr std::array kAllStatements{kUserAllTime,
+                                    kUserDay,
+                                    kGameAllTime,
+                                    kGameAllTimeCountry,
+                                    kGameDay,
+                                    kGameDayCountry,
+                                    kGameByCountryAllTime,
+                                    kGameByCountryDay,
+                                    kGameDailyRange,
+                                    kGameDailyRangeCountry,
+                                    kRetentionRange,
+                                    kRetentionRangeCountry,
+                                    kDataset,
+                                    kLatestLoad};
 
 std::int64_t to_int(std::string_view text) {
   std::int64_t value = 0;

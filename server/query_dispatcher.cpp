@@ -100,9 +100,8 @@ void run_query(const JobPtr& job, QueryPipeline* pipeline) {
   if (pipeline != nullptr && pipeline->ready_for(call)) {
     const bool taken = pipeline->submit(call, [job](QueryOutcome&& outcome) {
       // On the connection's thread, but outside its strand: continue in the strand.
-      net::dispatch(job->executor, [job, outcome = std::move(outcome)]() mutable {
-        finish(job, std::move(outcome), true);
-      });
+      net::dispatch(job->executor,
+                    [job, outcome = std::move(outcome)]() mutable { finish(job, std::move(outcome), true); });
     });
     assert(taken);
     (void)taken;
@@ -123,12 +122,8 @@ void run_query(const JobPtr& job, QueryPipeline* pipeline) {
                            }};
   auto acquired = job->state.pool.acquire_async(std::move(waiter));
   switch (acquired.status) {
-    case Pool::AsyncAcquire::got:
-      on_lease(job, std::move(acquired.lease));
-      return;
-    case Pool::AsyncAcquire::use_blocking_acquire:
-      run_on_workers(job);
-      return;
+    case Pool::AsyncAcquire::got: on_lease(job, std::move(acquired.lease)); return;
+    case Pool::AsyncAcquire::use_blocking_acquire: run_on_workers(job); return;
     case Pool::AsyncAcquire::queued:
       answer_at_deadline(job, wait, false);  // armed only now that the wait has begun
       return;
@@ -157,8 +152,8 @@ void run_on_workers(const JobPtr& job) {
 QueryDispatcher::QueryDispatcher(ServerState& state, std::shared_ptr<QueryPipeline> pipeline)
     : state_(state), pipeline_(std::move(pipeline)) {}
 
-void QueryDispatcher::dispatch(ResolvedRequest request, Clock::time_point deadline, const net::any_io_executor& executor,
-                               Respond respond) {
+void QueryDispatcher::dispatch(ResolvedRequest request, Clock::time_point deadline,
+                               const net::any_io_executor& executor, Respond respond) {
   const Route& route = *request.route;
   if (!route.uses_db) {
     respond(run(request, state_.services, deadline));
@@ -173,7 +168,8 @@ void QueryDispatcher::dispatch(ResolvedRequest request, Clock::time_point deadli
     }
     query = std::get<DbQuery>(std::move(planned));
   }
-  auto job = std::make_shared<Job>(state_, executor, std::move(request), deadline, std::move(respond), std::move(query));
+  auto job =
+      std::make_shared<Job>(state_, executor, std::move(request), deadline, std::move(respond), std::move(query));
   if (job->query) {
     run_query(job, pipeline_.get());
   } else {

@@ -32,7 +32,11 @@ void set_cork(int fd, bool on) noexcept {
 
 QueryPipeline::QueryPipeline(net::io_context& ioc, Pool& pool, net::thread_pool& workers, Metrics& metrics,
                              std::size_t depth)
-    : ioc_(ioc), pool_(pool), workers_(workers), metrics_(metrics), depth_(std::max<std::size_t>(1, depth)),
+    : ioc_(ioc),
+      pool_(pool),
+      workers_(workers),
+      metrics_(metrics),
+      depth_(std::max<std::size_t>(1, depth)),
       watchdog_(ioc) {}
 
 QueryPipeline::~QueryPipeline() { close(); }
@@ -214,13 +218,13 @@ void QueryPipeline::arm_write() {
 void QueryPipeline::arm_read() {
   if (reading_ || !socket_ || sent_.empty()) return;
   reading_ = true;
-  socket_->async_receive(net::buffer(peek_), net::socket_base::message_peek,
-                         [self = shared_from_this(), generation = generation_](boost::system::error_code ec,
-                                                                               std::size_t) {
-                           if (generation != self->generation_) return;
-                           self->reading_ = false;
-                           self->on_readable(ec);
-                         });
+  socket_->async_receive(
+      net::buffer(peek_), net::socket_base::message_peek,
+      [self = shared_from_this(), generation = generation_](boost::system::error_code ec, std::size_t) {
+        if (generation != self->generation_) return;
+        self->reading_ = false;
+        self->on_readable(ec);
+      });
 }
 
 void QueryPipeline::on_readable(boost::system::error_code ec) {
@@ -370,8 +374,7 @@ void QueryPipeline::on_watchdog() {
   if (sent_.empty() || !lease_) return;
   const auto limit = pool_.options().statement_timeout + kUnansweredGrace;
   if (Clock::now() - sent_.front().sent_at > limit) {
-    fail_all("no answer from PostgreSQL within statement_timeout + " + std::to_string(kUnansweredGrace.count()) +
-             " s");
+    fail_all("no answer from PostgreSQL within statement_timeout + " + std::to_string(kUnansweredGrace.count()) + " s");
     return;
   }
   arm_watchdog();

@@ -27,11 +27,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "server/async_query.hpp"
@@ -115,17 +115,17 @@ class QueryPipeline : public std::enable_shared_from_this<QueryPipeline> {
   bool quiescing_ = false;
   bool disabled_ = false;  // the connections use TLS: not pipelined (see install())
   std::optional<boost::asio::generic::stream_protocol::socket> socket_;  // libpq's descriptor, watched
-  bool tcp_ = false;  // TCP_CORK works on it: one segment per batch
-  std::deque<Entry> pending_;  // not sent yet
-  std::deque<Entry> sent_;     // sent, answers owed in this order
-  std::vector<std::string_view> preparing_;  // statements whose PREPARE is in sent_
+  bool tcp_ = false;                                                     // TCP_CORK works on it: one segment per batch
+  std::deque<Entry> pending_;                                            // not sent yet
+  std::deque<Entry> sent_;                                               // sent, answers owed in this order
+  std::vector<std::string_view> preparing_;                              // statements whose PREPARE is in sent_
   std::array<char, 1> peek_{};
   bool flush_posted_ = false;
   bool reading_ = false;
   bool writing_ = false;  // libpq holds output the socket did not take yet
   bool connecting_ = false;
   bool closed_ = false;
-  std::uint64_t generation_ = 0;  // one more whenever a connection is installed or let go
+  std::uint64_t generation_ = 0;     // one more whenever a connection is installed or let go
   Clock::time_point retry_after_{};  // after a failed connect, the next try waits till then
 };
 

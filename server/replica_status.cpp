@@ -118,8 +118,9 @@ bool ReplicaMonitor::lag_too_high(const ReplicaStatus& status) const noexcept {
 
 void ReplicaMonitor::adopt(std::unique_ptr<db::Connection> conn) {
   // Short and lock-free by design; the limits keep a stuck server from stalling the checks.
-  conn->exec("SET application_name = 'evserve-monitor'; SET default_transaction_read_only = on; "
-             "SET statement_timeout = '2s'; SET lock_timeout = '500ms'; SET client_min_messages = warning");
+  conn->exec(
+      "SET application_name = 'evserve-monitor'; SET default_transaction_read_only = on; "
+      "SET statement_timeout = '2s'; SET lock_timeout = '500ms'; SET client_min_messages = warning");
   const std::string server = server_of(conn->get());
   prefers_standby_ = prefers_standby(conn->get());
   conn_ = std::move(conn);
@@ -147,8 +148,7 @@ void ReplicaMonitor::probe_for_standby() {
     auto fresh = std::make_unique<db::Connection>(options_.conninfo);
     const char* hot = PQparameterStatus(fresh->get(), "in_hot_standby");
     if (hot != nullptr && std::strcmp(hot, "on") == 0) adopt(std::move(fresh));
-  } catch (const std::exception&) {
-  }
+  } catch (const std::exception&) {}
 }
 
 void ReplicaMonitor::check() {
@@ -256,8 +256,9 @@ std::string ReplicaMonitor::render_metrics() const {
            "1 when the database evserve reads is a hot standby (pg_is_in_recovery()), 0 on a primary.",
            s.role == ReplicaStatus::Role::standby ? "1" : "0");
   }
-  out.append("# HELP evserve_db_server_info The server the status checks reach (host:port) and its role.\n"
-             "# TYPE evserve_db_server_info gauge\n");
+  out.append(
+      "# HELP evserve_db_server_info The server the status checks reach (host:port) and its role.\n"
+      "# TYPE evserve_db_server_info gauge\n");
   out.append("evserve_db_server_info{server=\"")
       .append(label_value(s.server))
       .append("\",role=\"")

@@ -31,12 +31,12 @@ namespace ge::server {
 
 struct ReplicaStatus {
   enum class Role { unknown, primary, standby };
-  Role role = Role::unknown;      // unknown: not checked yet, or the last check failed
-  std::string server;             // "host:port" of the monitor's connection
-  std::chrono::milliseconds replay_lag{0};                   // 0 on a primary
-  std::optional<double> last_replay_age_seconds;             // now() - pg_last_xact_replay_timestamp()
-  bool replay_paused = false;                                // pg_wal_replay_pause() in effect
-  std::optional<std::int64_t> live_run_id;                   // ev_live.dataset's run, if any
+  Role role = Role::unknown;                      // unknown: not checked yet, or the last check failed
+  std::string server;                             // "host:port" of the monitor's connection
+  std::chrono::milliseconds replay_lag{0};        // 0 on a primary
+  std::optional<double> last_replay_age_seconds;  // now() - pg_last_xact_replay_timestamp()
+  bool replay_paused = false;                     // pg_wal_replay_pause() in effect
+  std::optional<std::int64_t> live_run_id;        // ev_live.dataset's run, if any
   std::optional<std::chrono::steady_clock::time_point> checked_at;  // the last successful check
   std::uint64_t checks = 0;
   std::uint64_t check_failures = 0;

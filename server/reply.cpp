@@ -22,10 +22,13 @@ Reply bad_request(std::string_view parameter, std::string_view message) {
   return error_reply(http::status::bad_request, ErrorCode::bad_request, message, parameter);
 }
 
-Reply not_found(std::string_view message) { return error_reply(http::status::not_found, ErrorCode::not_found, message); }
+Reply not_found(std::string_view message) {
+  return error_reply(http::status::not_found, ErrorCode::not_found, message);
+}
 
 Reply method_not_allowed() {
-  Reply reply = error_reply(http::status::method_not_allowed, ErrorCode::method_not_allowed, "only GET and HEAD are allowed");
+  Reply reply =
+      error_reply(http::status::method_not_allowed, ErrorCode::method_not_allowed, "only GET and HEAD are allowed");
   reply.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
   return reply;
 }
@@ -53,8 +56,8 @@ Reply csv_reply(std::string body) {
 std::string attachment_disposition(std::string_view file_name) {
   std::string out = "attachment; filename=\"";
   for (const char c : file_name) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                       c == '_' || c == '.';
+    const bool plain =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
     out += plain ? c : '_';  // never a quote, backslash or control byte inside the quoted string
   }
   out += '"';

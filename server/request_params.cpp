@@ -60,9 +60,7 @@ BadRequest bad_date(std::string_view name) {
 BadRequest bad_country() {
   return BadRequest{"country", "must be two upper-case letters (an ISO 3166-1 alpha-2 code such as DE)"};
 }
-BadRequest bad_user_id() {
-  return BadRequest{"user_id", "must be a UUID: 8-4-4-4-12 hexadecimal digits"};
-}
+BadRequest bad_user_id() { return BadRequest{"user_id", "must be a UUID: 8-4-4-4-12 hexadecimal digits"}; }
 
 // Reads an optional date parameter; false (and sets error) when present but not a real day.
 bool read_date(const Checked& checked, std::string_view name, std::optional<DayNumber>& out,
@@ -133,11 +131,11 @@ std::variant<Target, TargetProblem> parse_target(std::string_view target) {
   if (!parsed) {
     auto parameter = malformed_param(target);
     // In words, not Boost.URL's ("mismatch", "leftover"): what is wrong and how to write it.
-    std::string message = parameter
-        ? "malformed parameter '" + printable(*parameter) +
-              "': a bad %-escape, or a space, control or non-ASCII byte (send those %-encoded)"
-        : "malformed request target: it must be a path starting with / and an optional ?query, with spaces, "
-          "control and non-ASCII bytes %-encoded";
+    std::string message =
+        parameter ? "malformed parameter '" + printable(*parameter) +
+                        "': a bad %-escape, or a space, control or non-ASCII byte (send those %-encoded)"
+                  : "malformed request target: it must be a path starting with / and an optional ?query, with spaces, "
+                    "control and non-ASCII bytes %-encoded";
     return TargetProblem{TargetProblem::Kind::malformed, std::move(message), std::move(parameter)};
   }
   const boost::urls::url_view url = *parsed;

@@ -88,6 +88,6 @@ std::optional<BadRequest> check_no_params(const std::vector<Param>& params);
 
 // The single-value checks, exposed for tests.
 std::optional<std::string> canonical_user_id(std::string_view text);  // lower-case, or nullopt
-bool is_country_param(std::string_view text) noexcept;                 // two upper-case letters
+bool is_country_param(std::string_view text) noexcept;                // two upper-case letters
 
 }  // namespace ge::server

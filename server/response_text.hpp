@@ -11,7 +11,7 @@ namespace ge::server {
 struct ResponseFraming {
   unsigned version = 11;  // 10 or 11, the request's
   bool keep_alive = true;
-  bool head = false;      // HEAD: the GET's headers (Content-Length included), no body
+  bool head = false;  // HEAD: the GET's headers (Content-Length included), no body
 };
 
 // Adds Server, Content-Type, Cache-Control (reply.cache_control) and Content-Length (neither type nor

@@ -1,10 +1,10 @@
 #include "server/server.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/strand.hpp>
 
 #include <algorithm>
@@ -212,7 +212,7 @@ void Server::run() {
   impl.state.workers.join();
   impl.state.replica.stop();
   impl.close_pipelines();
-  impl.state.on_drained = nullptr;  // sessions still queued in the stopped io_context die with it
+  impl.state.on_drained = nullptr;       // sessions still queued in the stopped io_context die with it
   impl.state.pool.drop_async_waiters();  // … and those waiting for a connection die now
 }
 

@@ -30,7 +30,10 @@ bool is_http_parse_error(const beast::error_code& ec) {
 }  // namespace
 
 Session::Session(net::ip::tcp::socket&& socket, ServerState& state, std::shared_ptr<QueryPipeline> pipeline)
-    : stream_(std::move(socket)), read_timer_(stream_.get_executor()), buffer_(kReadBufferLimit), state_(state),
+    : stream_(std::move(socket)),
+      read_timer_(stream_.get_executor()),
+      buffer_(kReadBufferLimit),
+      state_(state),
       dispatcher_(state, std::move(pipeline)) {
   beast::error_code ec;
   const auto endpoint = stream_.socket().remote_endpoint(ec);
@@ -123,8 +126,11 @@ void Session::on_header(beast::error_code ec, std::size_t bytes) {
     auto slot = std::make_shared<Slot>();
     slot->close = true;
     queue_.push_back(slot);
-    const RequestInfo info{parser_->get().method(), std::string(parser_->get().method_string()),
-                           std::string(parser_->get().target()), parser_->get().version(), Clock::now(),
+    const RequestInfo info{parser_->get().method(),
+                           std::string(parser_->get().method_string()),
+                           std::string(parser_->get().target()),
+                           parser_->get().version(),
+                           Clock::now(),
                            browser_headers(parser_->get().base())};
     complete(slot, info, kUnmatchedRoute, std::move(*problem));
     return;
@@ -215,8 +221,9 @@ void Session::reject(http::status status, ErrorCode code, std::string_view messa
 }
 
 void Session::handle(http::request<http::string_body>&& request) {
-  RequestInfo info{request.method(), std::string(request.method_string()), std::string(request.target()),
-                   request.version(), Clock::now(), browser_headers(request.base())};
+  RequestInfo info{
+      request.method(), std::string(request.method_string()), std::string(request.target()), request.version(),
+      Clock::now(),     browser_headers(request.base())};
   auto slot = std::make_shared<Slot>();
   slot->close = !request.keep_alive() || state_.stopping.load();
   if (slot->close) closing_ = true;
@@ -233,8 +240,8 @@ void Session::handle(http::request<http::string_body>&& request) {
   }
   const Clock::time_point deadline = info.start + state_.config.pool.acquire_timeout;
   dispatcher_.dispatch(std::get<ResolvedRequest>(std::move(routed.outcome)), deadline, stream_.get_executor(),
-                       [self = shared_from_this(), slot, info = std::move(info),
-                        label = routed.route_label](Reply reply) { self->complete(slot, info, label, std::move(reply)); });
+                       [self = shared_from_this(), slot, info = std::move(info), label = routed.route_label](
+                           Reply reply) { self->complete(slot, info, label, std::move(reply)); });
 }
 
 void Session::complete(const std::shared_ptr<Slot>& slot, const RequestInfo& info, std::string_view route,
@@ -276,7 +283,7 @@ void Session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
   }
   maybe_write();
   if (reading_ && queue_.empty()) arm_read_timer();  // idle again: the read deadline starts now
-  do_read();  // resumes reading when the pipeline had been full
+  do_read();                                         // resumes reading when the pipeline had been full
   finish_if_idle();
 }
 

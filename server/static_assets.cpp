@@ -44,9 +44,10 @@ Reply handle_dashboard(const RouteContext& /*ctx*/) {
   if (!page) return not_found("no dashboard in this build");
   Reply reply = asset_reply(*page);
   // The page reads data from this origin only; no frames, no plugins.
-  reply.headers.emplace_back("Content-Security-Policy",
-                             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
-                             "frame-ancestors 'none'; object-src 'none'");
+  reply.headers.emplace_back(
+      "Content-Security-Policy",
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+      "frame-ancestors 'none'; object-src 'none'");
   reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return reply;
 }

@@ -11,11 +11,11 @@
 namespace ge::server {
 
 struct EmbeddedAsset {
-  std::string_view name;          // "app.3f2a9c01b2de.js"; the page is "index.html"
+  std::string_view name;  // "app.3f2a9c01b2de.js"; the page is "index.html"
   std::string_view content_type;
   std::string_view body;
-  std::string_view sha256;        // hex, of body
-  bool under_assets;              // served as /assets/<name>; false for the page
+  std::string_view sha256;  // hex, of body
+  bool under_assets;        // served as /assets/<name>; false for the page
 };
 
 // Generated (embedded_assets.cpp in the build directory).

@@ -28,8 +28,7 @@ std::string Connection::error_message() const { return trimmed(PQerrorMessage(co
 Result Connection::check(PGresult* raw, std::string_view what) {
   Result result(raw);
   const auto status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_COPY_IN ||
-      status == PGRES_COPY_OUT) {
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_COPY_IN || status == PGRES_COPY_OUT) {
     return result;
   }
   std::string sqlstate;
@@ -48,9 +47,9 @@ Result Connection::exec(std::string_view sql) {
 
 Result Connection::exec_params(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
   const auto raw = raw_params(params);
-  return check(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(raw.size()), nullptr, raw.data(), nullptr,
-                            nullptr, 0),
-               "SQL failed");
+  return check(
+      PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(raw.size()), nullptr, raw.data(), nullptr, nullptr, 0),
+      "SQL failed");
 }
 
 Result Connection::prepare(const std::string& name, const std::string& sql, int parameter_count) {

@@ -51,7 +51,8 @@ void mask_password_keywords(std::string& text) {
     std::size_t value_end = i;
     if (value_end < text.size() && text[value_end] == '\'') {
       ++value_end;
-      while (value_end < text.size() && text[value_end] != '\'') value_end += text[value_end] == '\\' ? std::size_t{2} : std::size_t{1};
+      while (value_end < text.size() && text[value_end] != '\'')
+        value_end += text[value_end] == '\\' ? std::size_t{2} : std::size_t{1};
       value_end = std::min(value_end + 1, text.size());
     } else {
       while (value_end < text.size() && !std::isspace(static_cast<unsigned char>(text[value_end])) &&
@@ -77,7 +78,7 @@ std::optional<std::string> conninfo_syntax_error(std::string_view conninfo) {
   char* raw_error = nullptr;
   const std::string text(conninfo);
   std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconninfoParse(text.c_str(), &raw_error),
-                                                                        &PQconninfoFree);
+                                                                       &PQconninfoFree);
   if (options) return std::nullopt;
   std::string message = raw_error != nullptr ? raw_error : "out of memory";
   PQfreemem(raw_error);
@@ -95,7 +96,7 @@ std::string redact_conninfo(std::string_view conninfo) {
 SecretRedactor::SecretRedactor(std::string_view conninfo) {
   const std::string text(conninfo);
   std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconninfoParse(text.c_str(), nullptr),
-                                                                        &PQconninfoFree);
+                                                                       &PQconninfoFree);
   if (options) {
     for (const PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option) {
       if (option->val != nullptr && std::string_view(option->keyword) == "password" && *option->val != '\0') {

@@ -22,7 +22,7 @@ inline constexpr std::string_view kDuplicatePreparedStatement = "42P05";
 inline constexpr std::string_view kLockNotAvailable = "55P03";
 // Class 57, operator intervention.
 inline constexpr std::string_view kQueryCanceled = "57014";  // statement_timeout
-inline constexpr std::string_view kAdminShutdown = "57P01";   // a fast shutdown (a standby stopped)
+inline constexpr std::string_view kAdminShutdown = "57P01";  // a fast shutdown (a standby stopped)
 inline constexpr std::string_view kCrashShutdown = "57P02";
 inline constexpr std::string_view kCannotConnectNow = "57P03";  // starting up or shutting down
 

@@ -52,7 +52,17 @@ constexpr std::array<std::uint32_t, static_cast<std::size_t>(Kind::count)> kKind
     4,   // repeated_registration
 };
 
-enum class QuirkKind : std::uint8_t { amount, extra_field, key_order, compact, long_name, null_name, no_name, escaped, count };
+enum class QuirkKind : std::uint8_t {
+  amount,
+  extra_field,
+  key_order,
+  compact,
+  long_name,
+  null_name,
+  no_name,
+  escaped,
+  count
+};
 constexpr std::array<std::uint32_t, static_cast<std::size_t>(QuirkKind::count)> kQuirkWeights{5, 3, 2, 2, 1, 2, 2, 3};
 
 constexpr double kReplaceShare = 0.5;  // schema defects that replace the clean line

@@ -19,8 +19,8 @@ struct Session {
 
 // One user's lines, reused from user to user to avoid allocations.
 struct UserEvents {
-  std::vector<Event> events;      // events[0] is the registration
-  std::vector<Session> sessions;  // in time order
+  std::vector<Event> events;       // events[0] is the registration
+  std::vector<Session> sessions;   // in time order
   std::size_t original_count = 0;  // events before anomalies were appended
 
   void clear() noexcept {

@@ -88,26 +88,32 @@ inline constexpr std::array<ValueVariant, 34> kInvalidValueVariants{{
 }};
 
 // SPEC §1.1's required fields (name is optional).
-inline constexpr std::array<Field, 10> kMissingVariants{
-    Field::event_id,           Field::event_timestamp,     Field::event_type, Field::event_data,
-    Field::user_id,            Field::country,             Field::device_os,  Field::marketing_campaign,
-    Field::transaction_amount, Field::transaction_currency};
+inline constexpr std::array<Field, 10> kMissingVariants{Field::event_id,
+                                                        Field::event_timestamp,
+                                                        Field::event_type,
+                                                        Field::event_data,
+                                                        Field::user_id,
+                                                        Field::country,
+                                                        Field::device_os,
+                                                        Field::marketing_campaign,
+                                                        Field::transaction_amount,
+                                                        Field::transaction_currency};
 
-inline constexpr std::array<const char*, 8> kUnknownTypes{"Login",   "LOGOUT",        "purchase", "level_up",
-                                                          "",        "session_start", "Registration", "logout "};
+inline constexpr std::array<const char*, 8> kUnknownTypes{"Login", "LOGOUT",        "purchase",     "level_up",
+                                                          "",      "session_start", "Registration", "logout "};
 
 enum class Malformed : std::uint8_t {
-  truncated,        // the line cut short
-  array,            // [ {...} ]: valid JSON, not an object
-  bare_string,      // "login"
-  bare_number,      // 42
-  bare_null,        // null
-  python_repr,      // {'event_id': 1, ...}
-  trailing_comma,   // {..., }
-  two_objects,      // {...}{...}
-  utf8_user_id,     // a byte that is not UTF-8 inside the user_id
-  utf8_name,        // a byte that is not UTF-8 inside the name (registrations)
-  surrogate_name,   // a lone \ud800 escape in the name (registrations)
+  truncated,       // the line cut short
+  array,           // [ {...} ]: valid JSON, not an object
+  bare_string,     // "login"
+  bare_number,     // 42
+  bare_null,       // null
+  python_repr,     // {'event_id': 1, ...}
+  trailing_comma,  // {..., }
+  two_objects,     // {...}{...}
+  utf8_user_id,    // a byte that is not UTF-8 inside the user_id
+  utf8_name,       // a byte that is not UTF-8 inside the name (registrations)
+  surrogate_name,  // a lone \ud800 escape in the name (registrations)
   count,
 };
 inline constexpr std::array<Field, static_cast<std::size_t>(Malformed::count)> kMalformedField{
@@ -121,7 +127,7 @@ inline constexpr std::array<const char*, 6> kBlankVariants{"", " ", "\t", "  \t 
 inline constexpr std::size_t kAmountSpellings = 5;
 // Unknown fields (ignored by SPEC §1.1): top level for even variants, event_data for odd ones.
 inline constexpr std::array<const char*, 6> kExtraFields{
-    "\"client_version\": \"2.3.1\"", "\"session_id\": 184467",        "\"platform\": null",
+    "\"client_version\": \"2.3.1\"", "\"session_id\": 184467",       "\"platform\": null",
     "\"ip\": \"10.0.3.17\"",         "\"tags\": [\"beta\", \"eu\"]", "\"meta\": {\"retry\": 1}"};
 inline constexpr std::size_t kKeyOrders = 3;
 

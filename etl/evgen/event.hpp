@@ -17,12 +17,12 @@ namespace ge::evgen {
 // step 1 or 2 (blank lines are skipped, not rejected).
 enum class Mut : std::uint8_t {
   none,
-  blank,           // variant: which whitespace
-  malformed,       // variant: index into kMalformedVariants
-  missing_field,   // variant: index into kMissingVariants
-  wrong_type,      // variant: index into kWrongTypeVariants
-  invalid_value,   // variant: index into kInvalidValueVariants
-  unknown_type,    // variant: index into kUnknownTypes
+  blank,          // variant: which whitespace
+  malformed,      // variant: index into kMalformedVariants
+  missing_field,  // variant: index into kMissingVariants
+  wrong_type,     // variant: index into kWrongTypeVariants
+  invalid_value,  // variant: index into kInvalidValueVariants
+  unknown_type,   // variant: index into kUnknownTypes
 };
 
 // Valid oddities (accepted by a correct loader), independent of `Mut`.
@@ -36,9 +36,9 @@ enum class Quirk : std::uint8_t {
 };
 
 // Per-line rendering flags.
-inline constexpr std::uint8_t kFlagCrlf = 1;             // line ends with "\r\n"
-inline constexpr std::uint8_t kFlagUpperUuid = 2;        // user_id in upper case
-inline constexpr std::uint8_t kFlagEscapeUnicode = 4;    // non-ASCII name characters as \uXXXX
+inline constexpr std::uint8_t kFlagCrlf = 1;           // line ends with "\r\n"
+inline constexpr std::uint8_t kFlagUpperUuid = 2;      // user_id in upper case
+inline constexpr std::uint8_t kFlagEscapeUnicode = 4;  // non-ASCII name characters as \uXXXX
 
 enum class RefKind : std::uint8_t {
   none,
@@ -62,8 +62,8 @@ struct Event {
   std::uint8_t quirk_variant = 0;
   std::uint8_t flags = 0;
   // registration
-  std::uint8_t country = 0;  // index into kCountries
-  std::uint8_t device = 0;   // index into kDevices
+  std::uint8_t country = 0;   // index into kCountries
+  std::uint8_t device = 0;    // index into kDevices
   std::uint8_t campaign = 0;  // index into kCampaigns
   NameKind name_kind = NameKind::present;
   std::uint8_t title = 0;  // 0: none

@@ -79,7 +79,8 @@ std::string_view exchange_rates_jsonl() noexcept {
 Generator::Generator(Options options) : options_(options) {
   const Options& o = options_;
   if (o.days < 1 || o.days > 36500) throw std::invalid_argument("days must be between 1 and 36500");
-  if (o.start_day < 0 || start_of_day(o.start_day) + static_cast<std::int64_t>(o.days) * kSecondsPerDay - 1 > kMaxTimestamp)
+  if (o.start_day < 0 ||
+      start_of_day(o.start_day) + static_cast<std::int64_t>(o.days) * kSecondsPerDay - 1 > kMaxTimestamp)
     throw std::invalid_argument("the period must lie within 1970-01-01 .. 9999-12-31");
   if (!(o.anomaly_rate >= 0.0 && o.anomaly_rate <= 1.0)) throw std::invalid_argument("anomaly rate must be in [0, 1]");
   if (!(o.daily_growth >= 0.01 && o.daily_growth <= 100.0))
@@ -140,7 +141,8 @@ Summary Generator::write(OutputSink& sink, const ProgressFn& progress) {
 
   std::uint64_t estimated_bytes = c.blank_lines * 2;
   for (std::size_t t = 0; t < kEventTypeCount; ++t) estimated_bytes += c.lines_by_type[t] * kBytesPerLine[t];
-  const std::uint64_t buckets = std::max<std::uint64_t>(1, (estimated_bytes + options_.shuffle_bytes - 1) / options_.shuffle_bytes);
+  const std::uint64_t buckets =
+      std::max<std::uint64_t>(1, (estimated_bytes + options_.shuffle_bytes - 1) / options_.shuffle_bytes);
 
   Summary summary;
   summary.lines = c.lines;
@@ -150,11 +152,12 @@ Summary Generator::write(OutputSink& sink, const ProgressFn& progress) {
   summary.passes = static_cast<std::uint32_t>(buckets);
 
   Renderer renderer;
-  std::string text;                  // one bucket's lines
+  std::string text;                   // one bucket's lines
   std::vector<std::uint64_t> starts;  // where each line of `text` starts
   std::vector<std::uint32_t> order;
-  text.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(estimated_bytes / buckets + estimated_bytes / buckets / 8 + 4096,
-                                                                 options_.shuffle_bytes + options_.shuffle_bytes / 4)));
+  text.reserve(
+      static_cast<std::size_t>(std::min<std::uint64_t>(estimated_bytes / buckets + estimated_bytes / buckets / 8 + 4096,
+                                                       options_.shuffle_bytes + options_.shuffle_bytes / 4)));
   std::string chunk;
   chunk.reserve(kWriteChunk + (1 << 16));
   if (options_.anomaly_rate > 0.0) chunk += kBom;  // SPEC §1.1: a BOM at the start is ignored

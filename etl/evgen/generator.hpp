@@ -34,25 +34,25 @@ namespace ge::evgen {
 struct Options {
   std::uint64_t users = 1000;
   std::uint64_t seed = 1;
-  double anomaly_rate = 0.02;              // deliberate anomalies per clean line
-  std::optional<std::uint64_t> events;     // about this many lines; overrides `users`
-  DayNumber start_day = 14737;             // 2010-05-08, the 2023 file's first day
-  std::int32_t days = 15;                  // 2010-05-08 .. 2010-05-22
-  double daily_growth = 1.45;              // registrations grow by this factor per day
+  double anomaly_rate = 0.02;           // deliberate anomalies per clean line
+  std::optional<std::uint64_t> events;  // about this many lines; overrides `users`
+  DayNumber start_day = 14737;          // 2010-05-08, the 2023 file's first day
+  std::int32_t days = 15;               // 2010-05-08 .. 2010-05-22
+  double daily_growth = 1.45;           // registrations grow by this factor per day
   std::uint64_t shuffle_bytes = 128ULL << 20;
 };
 
 struct Summary {
-  std::uint64_t lines = 0;        // physical lines, blank ones included
+  std::uint64_t lines = 0;  // physical lines, blank ones included
   std::uint64_t blank_lines = 0;
-  std::uint64_t users = 0;        // simulated users (some never get an accepted registration)
+  std::uint64_t users = 0;  // simulated users (some never get an accepted registration)
   std::uint64_t bytes = 0;
   std::array<std::uint64_t, kEventTypeCount> lines_by_type{};  // non-blank lines, by EventType
-  std::uint32_t passes = 0;       // buckets written (K)
+  std::uint32_t passes = 0;                                    // buckets written (K)
 };
 
 struct Progress {
-  std::uint32_t pass = 0;   // 1-based bucket being written
+  std::uint32_t pass = 0;  // 1-based bucket being written
   std::uint32_t passes = 0;
   std::uint64_t users_done = 0;
   std::uint64_t users = 0;

@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
     if (!rates_out.empty()) {
       std::FILE* rates = std::fopen(rates_out.c_str(), "wb");
       const std::string_view text = ge::evgen::exchange_rates_jsonl();
-      if (rates == nullptr || std::fwrite(text.data(), 1, text.size(), rates) != text.size() || std::fclose(rates) != 0) {
+      if (rates == nullptr || std::fwrite(text.data(), 1, text.size(), rates) != text.size() ||
+          std::fclose(rates) != 0) {
         std::fprintf(stderr, "evgen: cannot write %s\n", rates_out.c_str());
         return 1;
       }

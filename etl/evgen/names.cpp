@@ -26,60 +26,66 @@ constexpr std::array<Country, 12> kCountries{{
 }};
 
 constexpr const char* kGermanFirst[] = {
-    "Anja",  "Bettina", "Dieter",  "Helga",   "Jürgen",  "Jörg",     "Klaus",   "Monika", "Ingrid",    "Thomas",
-    "Michael", "Ulrich", "Sabine", "Gisela",  "Horst",   "Ute",      "Stefan",  "Andreas", "Petra",    "Karin",
-    "Uwe",   "Wolfgang", "Heike",  "Frank",   "Birgit",  "Matthias", "Katrin",  "Lukas",  "Leonie",    "Jana",
-    "Tobias", "Sven",    "Renate", "Günter",  "Lena",    "Maximilian", "Sophie", "Felix", "Hannah",    "Björn"};
+    "Anja",    "Bettina",  "Dieter", "Helga",  "Jürgen", "Jörg",       "Klaus",  "Monika",  "Ingrid", "Thomas",
+    "Michael", "Ulrich",   "Sabine", "Gisela", "Horst",  "Ute",        "Stefan", "Andreas", "Petra",  "Karin",
+    "Uwe",     "Wolfgang", "Heike",  "Frank",  "Birgit", "Matthias",   "Katrin", "Lukas",   "Leonie", "Jana",
+    "Tobias",  "Sven",     "Renate", "Günter", "Lena",   "Maximilian", "Sophie", "Felix",   "Hannah", "Björn"};
 constexpr const char* kGermanLast[] = {
-    "Müller",  "Schmidt", "Schneider", "Fischer", "Weber",   "Meyer",   "Wagner",   "Becker", "Schulz",  "Hoffmann",
-    "Schäfer", "Koch",    "Bauer",     "Richter", "Klein",   "Wolf",    "Schröder", "Neumann", "Schwarz", "Zimmermann",
-    "Braun",   "Krüger",  "Hofmann",   "Hartmann", "Lange",  "Schmitt", "Werner",   "Krause", "Meier",   "Lehmann",
-    "Weiß",    "Jäckel",  "Hauffer",   "Köhler",  "Kaiser",  "Fuchs",   "Vogel",    "Keller", "Günther", "Frank"};
+    "Müller",  "Schmidt", "Schneider", "Fischer",  "Weber",  "Meyer",   "Wagner",   "Becker",  "Schulz",  "Hoffmann",
+    "Schäfer", "Koch",    "Bauer",     "Richter",  "Klein",  "Wolf",    "Schröder", "Neumann", "Schwarz", "Zimmermann",
+    "Braun",   "Krüger",  "Hofmann",   "Hartmann", "Lange",  "Schmitt", "Werner",   "Krause",  "Meier",   "Lehmann",
+    "Weiß",    "Jäckel",  "Hauffer",   "Köhler",   "Kaiser", "Fuchs",   "Vogel",    "Keller",  "Günther", "Frank"};
 constexpr const char* kSpanishFirst[] = {
-    "Pilar",   "Federico", "Ángel",   "Inés",   "Jorge",    "Martín",  "Rocío",   "Nuria",  "Begoña",  "Álvaro",
-    "Jesús",   "Almudena", "Teodoro", "Consuelo", "Lucía",  "María",   "José",    "Carmen", "Javier",  "Sofía",
-    "Alejandro", "Elena",  "Pablo",   "Marta",  "Sergio",   "Raquel",  "Andrés",  "Beatriz", "Íñigo",  "Mercedes",
-    "Ramón",   "Lorena",   "Iván",    "Patricia", "Óscar",  "Esperanza", "Rubén", "Montserrat", "Víctor", "Ainhoa"};
+    "Pilar",     "Federico", "Ángel",   "Inés",     "Jorge",  "Martín",    "Rocío",  "Nuria",      "Begoña", "Álvaro",
+    "Jesús",     "Almudena", "Teodoro", "Consuelo", "Lucía",  "María",     "José",   "Carmen",     "Javier", "Sofía",
+    "Alejandro", "Elena",    "Pablo",   "Marta",    "Sergio", "Raquel",    "Andrés", "Beatriz",    "Íñigo",  "Mercedes",
+    "Ramón",     "Lorena",   "Iván",    "Patricia", "Óscar",  "Esperanza", "Rubén",  "Montserrat", "Víctor", "Ainhoa"};
 constexpr const char* kSpanishLast[] = {
-    "García",  "Rodríguez", "González", "Fernández", "López",   "Martínez", "Sánchez", "Pérez",  "Gómez",   "Martín",
-    "Jiménez", "Ruiz",      "Hernández", "Díaz",     "Moreno",  "Álvarez",  "Muñoz",   "Romero", "Alonso",  "Gutiérrez",
-    "Navarro", "Torres",    "Domínguez", "Vázquez",  "Ramos",   "Gil",      "Ramírez", "Serrano", "Blanco", "Molina",
-    "Morales", "Suárez",    "Ortega",   "Delgado",   "Castro",  "Ortiz",    "Rubio",   "Marín",  "Garrido", "Alberola",
-    "Poza",    "Plana",     "Soto",     "Sanz"};
+    "García",  "Rodríguez", "González", "Fernández", "López",     "Martínez", "Sánchez", "Pérez",  "Gómez",
+    "Martín",  "Jiménez",   "Ruiz",     "Hernández", "Díaz",      "Moreno",   "Álvarez", "Muñoz",  "Romero",
+    "Alonso",  "Gutiérrez", "Navarro",  "Torres",    "Domínguez", "Vázquez",  "Ramos",   "Gil",    "Ramírez",
+    "Serrano", "Blanco",    "Molina",   "Morales",   "Suárez",    "Ortega",   "Delgado", "Castro", "Ortiz",
+    "Rubio",   "Marín",     "Garrido",  "Alberola",  "Poza",      "Plana",    "Soto",    "Sanz"};
 constexpr const char* kItalianFirst[] = {
-    "Giovanni", "Gian Marco", "Federico", "Giuseppe", "Chiara",  "Alessandra", "Ornella", "Raffaele", "Fabrizio",
-    "Gianluca", "Antonio",    "Francesca", "Marco",   "Giulia",  "Luca",       "Sara",    "Matteo",   "Valentina",
-    "Andrea",   "Elena",      "Lorenzo",  "Martina",  "Davide",  "Paola",      "Simone",  "Federica", "Stefano",
-    "Silvia",   "Alessandro", "Roberta",  "Niccolò",  "Beatrice", "Lucrezia",  "Tommaso", "Ilaria",   "Pietro",
-    "Caterina", "Emanuele",   "Gabriele", "Noemi"};
+    "Giovanni", "Gian Marco", "Federico", "Giuseppe",  "Chiara",     "Alessandra", "Ornella",  "Raffaele",
+    "Fabrizio", "Gianluca",   "Antonio",  "Francesca", "Marco",      "Giulia",     "Luca",     "Sara",
+    "Matteo",   "Valentina",  "Andrea",   "Elena",     "Lorenzo",    "Martina",    "Davide",   "Paola",
+    "Simone",   "Federica",   "Stefano",  "Silvia",    "Alessandro", "Roberta",    "Niccolò",  "Beatrice",
+    "Lucrezia", "Tommaso",    "Ilaria",   "Pietro",    "Caterina",   "Emanuele",   "Gabriele", "Noemi"};
 constexpr const char* kItalianLast[] = {
-    "Rossi",   "Russo",    "Ferrari",  "Esposito", "Bianchi", "Romano",    "Colombo",  "Ricci",  "Marino",   "Greco",
-    "Bruno",   "Gallo",    "Conti",    "De Luca",  "Mancini", "Costa",     "Giordano", "Rizzo",  "Lombardi", "Moretti",
-    "Barbieri", "Fontana", "Santoro",  "Mariani",  "Rinaldi", "Caruso",    "Ferrara",  "Galli",  "Martini",  "Leone",
-    "Longo",   "Gentile",  "Martinelli", "Vitale", "Lombardo", "Serra",    "Coppola",  "De Santis", "D'Angelo", "Marchetti"};
+    "Rossi",      "Russo",  "Ferrari",  "Esposito", "Bianchi",  "Romano",    "Colombo",  "Ricci",
+    "Marino",     "Greco",  "Bruno",    "Gallo",    "Conti",    "De Luca",   "Mancini",  "Costa",
+    "Giordano",   "Rizzo",  "Lombardi", "Moretti",  "Barbieri", "Fontana",   "Santoro",  "Mariani",
+    "Rinaldi",    "Caruso", "Ferrara",  "Galli",    "Martini",  "Leone",     "Longo",    "Gentile",
+    "Martinelli", "Vitale", "Lombardo", "Serra",    "Coppola",  "De Santis", "D'Angelo", "Marchetti"};
 constexpr const char* kEnglishFirst[] = {
-    "Elizabeth", "Charles", "Carolyn", "Taylor",  "Matthew", "James",    "Karen",   "Joseph", "Barbara",  "Michael",
-    "John",      "Christopher", "David", "Lisa",  "Steven",  "Joshua",   "Mary",    "Patricia", "Jennifer", "Robert",
-    "William",   "Richard", "Thomas",  "Jessica", "Sarah",   "Daniel",   "Nancy",   "Betty",  "Mark",     "Sandra",
-    "Ashley",    "Kimberly", "Donald", "Emily",   "Anthony", "Donna",    "Paul",    "Michelle", "Kevin",  "Amanda"};
+    "Elizabeth", "Charles",     "Carolyn", "Taylor",  "Matthew", "James",  "Karen", "Joseph",   "Barbara",  "Michael",
+    "John",      "Christopher", "David",   "Lisa",    "Steven",  "Joshua", "Mary",  "Patricia", "Jennifer", "Robert",
+    "William",   "Richard",     "Thomas",  "Jessica", "Sarah",   "Daniel", "Nancy", "Betty",    "Mark",     "Sandra",
+    "Ashley",    "Kimberly",    "Donald",  "Emily",   "Anthony", "Donna",  "Paul",  "Michelle", "Kevin",    "Amanda"};
 constexpr const char* kEnglishLast[] = {
-    "Smith",  "Johnson", "Williams", "Brown",  "Jones",   "Miller",  "Davis",    "Wilson", "Anderson", "Thomas",
-    "Taylor", "Moore",   "Jackson",  "Martin", "Lee",     "Thompson", "White",   "Harris", "Clark",    "Lewis",
-    "Robinson", "Walker", "Young",   "Allen",  "King",    "Wright",  "Scott",    "Green",  "Baker",    "Adams",
-    "Nelson", "Hill",    "Campbell", "Mitchell", "Roberts", "Carter", "Phillips", "Evans", "Turner",   "O'Brien"};
-constexpr const char* kFrenchFirst[] = {"Camille", "Léa",    "Chloé",  "Manon",   "Hélène", "Théo",    "Hugo",   "Louis",
-                                        "François", "Amélie", "Jérôme", "Élodie", "Nicolas", "Julien", "Céline", "Mathieu"};
-constexpr const char* kFrenchLast[] = {"Martin", "Bernard", "Dubois",  "Thomas",  "Robert", "Richard", "Petit",  "Durand",
-                                       "Leroy",  "Moreau",  "Simon",   "Laurent", "Lefèvre", "Michel", "Garnier", "Faure"};
-constexpr const char* kSerbianFirst[] = {"Marko", "Nikola", "Stefan",     "Miloš", "Jelena", "Milica", "Ana",   "Dragana",
-                                         "Nenad", "Aleksandar", "Đorđe", "Ivana", "Jovana", "Dušan",  "Vesna", "Bojan"};
-constexpr const char* kSerbianLast[] = {"Jovanović", "Petrović", "Nikolić", "Marković", "Đorđević", "Stojanović",
-                                        "Ilić",      "Stanković", "Pavlović", "Milošević", "Popović", "Đukić",
-                                        "Kostić",    "Živković", "Tomić",   "Lukić"};
-constexpr const char* kPortugueseFirst[] = {"João",  "Ana",     "Maria",  "Pedro",   "Lucas",  "Gabriel", "Júlia",  "Beatriz",
-                                            "Matheus", "Larissa", "Rafael", "Letícia", "Gustavo", "Camila", "Felipe", "Fernanda"};
-constexpr const char* kPortugueseLast[] = {"Silva", "Santos", "Oliveira", "Souza",   "Rodrigues", "Ferreira", "Alves",  "Pereira",
-                                           "Lima",  "Gomes",  "Costa",    "Ribeiro", "Martins",   "Carvalho", "Araújo", "Conceição"};
+    "Smith",    "Johnson", "Williams", "Brown",    "Jones",   "Miller",   "Davis",    "Wilson", "Anderson", "Thomas",
+    "Taylor",   "Moore",   "Jackson",  "Martin",   "Lee",     "Thompson", "White",    "Harris", "Clark",    "Lewis",
+    "Robinson", "Walker",  "Young",    "Allen",    "King",    "Wright",   "Scott",    "Green",  "Baker",    "Adams",
+    "Nelson",   "Hill",    "Campbell", "Mitchell", "Roberts", "Carter",   "Phillips", "Evans",  "Turner",   "O'Brien"};
+constexpr const char* kFrenchFirst[] = {"Camille", "Léa",    "Chloé",    "Manon",  "Hélène", "Théo",
+                                        "Hugo",    "Louis",  "François", "Amélie", "Jérôme", "Élodie",
+                                        "Nicolas", "Julien", "Céline",   "Mathieu"};
+constexpr const char* kFrenchLast[] = {"Martin",  "Bernard", "Dubois",  "Thomas", "Robert", "Richard",
+                                       "Petit",   "Durand",  "Leroy",   "Moreau", "Simon",  "Laurent",
+                                       "Lefèvre", "Michel",  "Garnier", "Faure"};
+constexpr const char* kSerbianFirst[] = {"Marko",  "Nikola",  "Stefan", "Miloš",      "Jelena", "Milica",
+                                         "Ana",    "Dragana", "Nenad",  "Aleksandar", "Đorđe",  "Ivana",
+                                         "Jovana", "Dušan",   "Vesna",  "Bojan"};
+constexpr const char* kSerbianLast[] = {"Jovanović", "Petrović",  "Nikolić",  "Marković",  "Đorđević", "Stojanović",
+                                        "Ilić",      "Stanković", "Pavlović", "Milošević", "Popović",  "Đukić",
+                                        "Kostić",    "Živković",  "Tomić",    "Lukić"};
+constexpr const char* kPortugueseFirst[] = {"João",    "Ana",     "Maria",   "Pedro",   "Lucas",  "Gabriel",
+                                            "Júlia",   "Beatriz", "Matheus", "Larissa", "Rafael", "Letícia",
+                                            "Gustavo", "Camila",  "Felipe",  "Fernanda"};
+constexpr const char* kPortugueseLast[] = {"Silva",   "Santos",   "Oliveira", "Souza",    "Rodrigues", "Ferreira",
+                                           "Alves",   "Pereira",  "Lima",     "Gomes",    "Costa",     "Ribeiro",
+                                           "Martins", "Carvalho", "Araújo",   "Conceição"};
 
 constexpr const char* kGermanTitles[] = {"Dr. ", "Prof. ", "Prof. Dr. "};
 constexpr const char* kSpanishTitles[] = {"Sr. ", "Sra. ", "Dr. ", "Dra. "};

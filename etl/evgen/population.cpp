@@ -8,10 +8,10 @@
 
 namespace ge::evgen {
 namespace {
-constexpr std::uint32_t kTimeLowBase = 0x5c000000;     // the 2023 file's ids start near 5c01...
-constexpr std::uint32_t kTimeLowSpanSmall = 0x2a000000;  // ... and end near 85b9... for 7,500 users
+constexpr std::uint32_t kTimeLowBase = 0x5c000000;        // the 2023 file's ids start near 5c01...
+constexpr std::uint32_t kTimeLowSpanSmall = 0x2a000000;   // ... and end near 85b9... for 7,500 users
 constexpr std::uint64_t kIdTail = 0xaca78699b86be788ULL;  // "aca7-8699b86be788"
-constexpr std::uint32_t kIdMid = 0x683b11ee;             // "683b-11ee"
+constexpr std::uint32_t kIdMid = 0x683b11ee;              // "683b-11ee"
 constexpr std::uint64_t kSaltOffsets = 0x72656774696d6573ULL;
 constexpr std::uint64_t kSaltJitter = 0x6a69747465722121ULL;
 }  // namespace

@@ -71,11 +71,11 @@ void append_amount(std::string& out, std::uint32_t cents) {
 // SPEC §1.1 accepts any spelling within 1e-6 cents of an allowed amount.
 void append_amount_spelling(std::string& out, std::uint32_t cents, std::uint8_t variant) {
   switch (variant % kAmountSpellings) {
-    case 0: append_amount(out, cents), out += '0'; return;             // 9.990
-    case 1: append_int(out, cents), out += "e-2"; return;              // 999e-2
-    case 2: append_amount(out, cents - 1), out += "9999999"; return;   // 9.989999999
-    case 3: append_amount(out, cents), out += "e0"; return;            // 9.99e0
-    default: append_amount(out, cents), out += "000000001"; return;    // 9.99000000001
+    case 0: append_amount(out, cents), out += '0'; return;            // 9.990
+    case 1: append_int(out, cents), out += "e-2"; return;             // 999e-2
+    case 2: append_amount(out, cents - 1), out += "9999999"; return;  // 9.989999999
+    case 3: append_amount(out, cents), out += "e0"; return;           // 9.99e0
+    default: append_amount(out, cents), out += "000000001"; return;   // 9.99000000001
   }
 }
 

@@ -5,8 +5,8 @@
 #include <memory>
 #include <optional>
 
-#include <boost/json/parse.hpp>
 #include <simdjson.h>
+#include <boost/json/parse.hpp>
 
 #include "common/country.hpp"
 #include "common/money.hpp"
@@ -73,7 +73,8 @@ ParseOutcome parse_in_buffer(EventParser& parser, std::string_view line, std::st
   const std::size_t size = line.size() + simdjson::SIMDJSON_PADDING;
   const std::unique_ptr<char[]> buffer(new char[size]);
   std::copy(line.begin(), line.end(), buffer.get());
-  for (std::size_t i = line.size(); i < size; ++i) buffer[i] = padding_pattern[(i - line.size()) % padding_pattern.size()];
+  for (std::size_t i = line.size(); i < size; ++i)
+    buffer[i] = padding_pattern[(i - line.size()) % padding_pattern.size()];
   return parser.parse(std::string_view(buffer.get(), line.size()));
 }
 
@@ -100,7 +101,8 @@ void check_rejected(const Snapshot& s) {
                       s.reason == Reason::invalid_value || s.reason == Reason::unknown_event_type;
   check(s.reason == Reason::malformed_json || schema, "the parser rejects only for parse or schema reasons");
   check(schema == (s.field != Field::none), "schema reasons and only they name a field");
-  check(s.reason != Reason::unknown_event_type || s.field == Field::event_type, "unknown_event_type is about event_type");
+  check(s.reason != Reason::unknown_event_type || s.field == Field::event_type,
+        "unknown_event_type is about event_type");
   if (s.reason == Reason::malformed_json) check(!s.rejected_event_id, "a malformed line has no event_id");
   if (s.rejected_event_id) {
     check(*s.rejected_event_id <= static_cast<std::uint64_t>(INT64_MAX), "a reported event_id is valid");
@@ -123,14 +125,15 @@ std::optional<bool> boost_json_says_object(std::string_view line) {
 }  // namespace
 
 void event_line(std::string_view bytes) {
-  static const ExchangeRates rates =
-      ExchangeRates::parse("{\"currency\": \"USD\", \"rate_to_usd\": \"1\"}\n"
-                           "{\"currency\": \"EUR\", \"rate_to_usd\": \"1.3\"}",
-                           "shipped rates");
+  static const ExchangeRates rates = ExchangeRates::parse(
+      "{\"currency\": \"USD\", \"rate_to_usd\": \"1\"}\n"
+      "{\"currency\": \"EUR\", \"rate_to_usd\": \"1.3\"}",
+      "shipped rates");
   // One parser for the whole run, as evload keeps one per thread across millions of lines.
   static EventParser parser(rates);
 
-  const Snapshot first = snapshot(parse_in_buffer(parser, bytes, "\n{\"event_id\": 123456789012345678901, \"a\": \"\\u"));
+  const Snapshot first =
+      snapshot(parse_in_buffer(parser, bytes, "\n{\"event_id\": 123456789012345678901, \"a\": \"\\u"));
   const Snapshot again = snapshot(parse_in_buffer(parser, bytes, std::string_view("\0", 1)));
   check(first == again, "the outcome depends on neither the bytes after the line nor the previous parse");
 

@@ -76,7 +76,8 @@ void exchange_rates(std::string_view bytes) {
   for (std::size_t i = 0; i < rates->size(); ++i) {
     const CurrencyRate& rate = rates->at(static_cast<std::uint8_t>(i));
     check(!rate.code.empty(), "codes are not empty");
-    check(rate.code.size() == 3 && std::all_of(rate.code.begin(), rate.code.end(), [](char c) { return c >= 'A' && c <= 'Z'; }),
+    check(rate.code.size() == 3 &&
+              std::all_of(rate.code.begin(), rate.code.end(), [](char c) { return c >= 'A' && c <= 'Z'; }),
           "codes are three upper-case ASCII letters (SPEC 1.2)");
     check(rates->find(rate.code) == i, "codes are unique and find() finds them");
     check(!rate.rate_to_usd.is_zero() && rate.rate_to_usd.mantissa > 0, "rates are positive");

@@ -7,8 +7,8 @@
 
 #include <boost/json/parse.hpp>
 
-#include "common/uuid.hpp"
 #include "common/utc_day.hpp"
+#include "common/uuid.hpp"
 #include "server/metrics.hpp"
 #include "server/pool.hpp"
 #include "server/request_params.hpp"
@@ -64,7 +64,8 @@ void check_day(std::optional<DayNumber> day, std::optional<std::string_view> tex
 
 void check_country(const std::optional<std::string>& country, std::optional<std::string_view> text) {
   check(country.has_value() == text.has_value(), "a country is read exactly when given");
-  if (country) check(*country == *text && country->size() == 2 && is_country_param(*country), "country is two upper-case letters");
+  if (country)
+    check(*country == *text && country->size() == 2 && is_country_param(*country), "country is two upper-case letters");
 }
 
 void check_user_id(const std::string& id, std::string_view text) {
@@ -80,9 +81,8 @@ std::optional<BadRequest> validate(const Route& route, const ResolvedRequest& re
   const Target& t = request.target;
   if (pattern == "/v1/users/{user_id}/stats" || pattern == "/queryUserData") {
     const bool in_path = pattern.starts_with("/v1/");
-    const auto parsed = parse_user_stats_query(in_path ? std::optional<std::string_view>(request.captures.at(0))
-                                                       : std::nullopt,
-                                               t.params);
+    const auto parsed = parse_user_stats_query(
+        in_path ? std::optional<std::string_view>(request.captures.at(0)) : std::nullopt, t.params);
     if (const auto* bad = std::get_if<BadRequest>(&parsed)) return *bad;
     const auto& query = std::get<UserStatsQuery>(parsed);
     check_user_id(query.user_id, in_path ? std::string_view(request.captures.at(0)) : *param(t, "user_id"));
@@ -96,7 +96,8 @@ std::optional<BadRequest> validate(const Route& route, const ResolvedRequest& re
     check(query.by_country == (param(t, "group_by") == "country"), "group_by=country and only it groups");
     check(!(query.by_country && query.country), "country and group_by exclude each other");
   } else if (pattern == "/v1/game/daily" || pattern == "/v1/game/retention") {
-    const auto parsed = pattern == "/v1/game/daily" ? parse_game_daily_query(t.params) : parse_retention_query(t.params);
+    const auto parsed =
+        pattern == "/v1/game/daily" ? parse_game_daily_query(t.params) : parse_retention_query(t.params);
     if (const auto* bad = std::get_if<BadRequest>(&parsed)) return *bad;
     const auto& query = std::get<GameDailyQuery>(parsed);
     check_day(query.from, param(t, "from"));
@@ -153,8 +154,8 @@ bool same(const Target& a, const Target& b) {
 
 void request_target(std::string_view bytes) {
   static Metrics metrics;
-  static Pool pool{PoolOptions{"postgresql://fuzz@127.0.0.1:1/none", 1, std::chrono::milliseconds(0),
-                               std::chrono::milliseconds(0)}};
+  static Pool pool{
+      PoolOptions{"postgresql://fuzz@127.0.0.1:1/none", 1, std::chrono::milliseconds(0), std::chrono::milliseconds(0)}};
   static Services services{pool, metrics};
   const Clock::time_point past{};  // the steady clock's epoch: every acquire times out at once
 

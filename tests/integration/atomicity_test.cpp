@@ -5,8 +5,8 @@
 #include <signal.h>
 
 #include <atomic>
-#include <fstream>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <thread>
 #include <tuple>
@@ -73,7 +73,8 @@ TEST_CASE("a killed load leaves the previous generation live") {
   REQUIRE(run_evload(load_args(big, rates_file(), db.url())).exit_code == 0);
   REQUIRE(db.scalar("SELECT count(*) FROM ev_live.users") == "60000");
   REQUIRE(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_gen\\_%'") == "0");
-  REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'failed' AND error LIKE 'interrupted%'") == "1");
+  REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'failed' AND error LIKE 'interrupted%'") ==
+          "1");
 }
 
 TEST_CASE("readers during a reload see one whole generation") {
@@ -136,10 +137,9 @@ TEST_CASE("readers during a reload see one whole generation") {
 
 TEST_CASE("a rerun of the same input gives the same content") {
   TestDatabase db("rerun");
-  const std::string digest_sql =
-      "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM ev_live.";
-  const std::vector<std::string> tables{"users", "sessions", "transactions", "user_daily", "game_daily", "game_totals",
-                                        "game_cohorts"};
+  const std::string digest_sql = "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM ev_live.";
+  const std::vector<std::string> tables{"users",      "sessions",    "transactions", "user_daily",
+                                        "game_daily", "game_totals", "game_cohorts"};
   std::vector<std::string> first, second;
   REQUIRE(run_evload(load_args(fixture_events("small"), rates_file(), db.url())).exit_code == 0);
   for (const auto& table : tables) first.push_back(db.scalar(digest_sql + table + " t"));
@@ -166,7 +166,8 @@ TEST_CASE("two reading threads find exactly what one finds") {
                                     path.string(), "--read-threads", threads, "-q"});
     REQUIRE(result.exit_code == 0);
     auto report = read_json(path).as_object();
-    for (const char* timing : {"phase_seconds", "seconds_total", "events_per_second", "peak_rss_bytes"}) report.erase(timing);
+    for (const char* timing : {"phase_seconds", "seconds_total", "events_per_second", "peak_rss_bytes"})
+      report.erase(timing);
     return report;
   };
   const auto one = report_of("1");
@@ -215,7 +216,8 @@ TEST_CASE("two loads at once are serialised by the load lock") {
   const auto big = dir / "big.jsonl";
   write_synthetic_events(big, 30000, 2000000);
   const pid_t first = start_evload(load_args(big, rates_file(), db.url()), (dir / "first.txt").string());
-  const pid_t second = start_evload(load_args(fixture_events("small"), rates_file(), db.url()), (dir / "second.txt").string());
+  const pid_t second =
+      start_evload(load_args(fixture_events("small"), rates_file(), db.url()), (dir / "second.txt").string());
   const int first_exit = wait_for(first);
   const int second_exit = wait_for(second);
   INFO(read_file(dir / "first.txt") + read_file(dir / "second.txt"));

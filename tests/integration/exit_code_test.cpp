@@ -30,9 +30,10 @@ TEST_CASE("exit codes and failures leave the live data alone") {
   }
   SECTION("bad rates file: 3, before the database is touched") {
     const auto bad_rates = dir / "rates.jsonl";
-    std::ofstream(bad_rates) << "{\"currency\": \"USD\", \"rate_to_usd\": \"1\"}\n{\"currency\": \"USD\", \"rate_to_usd\": \"2\"}\n";
-    const auto result = run_evload({"load", "--events", (small / "events.jsonl").string(), "--rates", bad_rates.string(),
-                                    "--db", db.url()});
+    std::ofstream(bad_rates)
+        << "{\"currency\": \"USD\", \"rate_to_usd\": \"1\"}\n{\"currency\": \"USD\", \"rate_to_usd\": \"2\"}\n";
+    const auto result = run_evload(
+        {"load", "--events", (small / "events.jsonl").string(), "--rates", bad_rates.string(), "--db", db.url()});
     REQUIRE(result.exit_code == 3);
     REQUIRE_THAT(result.output, Catch::Contains(":2:") && Catch::Contains("USD"));
     REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs") == "1");
@@ -61,10 +62,11 @@ TEST_CASE("exit codes and failures leave the live data alone") {
                               "--max-rejects", "0", "-q"});
     REQUIRE(result.exit_code == 4);
     live_unchanged();
-    REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'failed' AND error LIKE 'reject limit%'") == "1");
+    REQUIRE(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'failed' AND error LIKE 'reject limit%'") ==
+            "1");
     REQUIRE(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_gen\\_%'") == "0");
-    result = run_evload({"check", "--events", (small / "events.jsonl").string(), "--rates", rates,
-                         "--max-reject-ratio", "0.001", "-q"});
+    result = run_evload({"check", "--events", (small / "events.jsonl").string(), "--rates", rates, "--max-reject-ratio",
+                         "0.001", "-q"});
     REQUIRE(result.exit_code == 4);
   }
   SECTION("database unreachable: 5") {
@@ -77,11 +79,12 @@ TEST_CASE("exit codes and failures leave the live data alone") {
   SECTION("load lock held and --no-wait: 6") {
     auto holder = db.connect();
     holder.exec("SELECT pg_advisory_lock(111533575693156)");
-    const auto result = run_evload({"load", "--events", (small / "events.jsonl").string(), "--rates", rates, "--db",
-                                    db.url(), "--no-wait", "-q"});
+    const auto result = run_evload(
+        {"load", "--events", (small / "events.jsonl").string(), "--rates", rates, "--db", db.url(), "--no-wait", "-q"});
     REQUIRE(result.exit_code == 6);
     REQUIRE_THAT(result.output, Catch::Contains("another evload"));
-    REQUIRE_THAT(result.output, Catch::Contains("evload status=lock_busy mode=load exit=6"));  // no run: the lock comes first
+    REQUIRE_THAT(result.output,
+                 Catch::Contains("evload status=lock_busy mode=load exit=6"));  // no run: the lock comes first
     live_unchanged();
   }
 }

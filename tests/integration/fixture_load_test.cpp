@@ -38,13 +38,14 @@ std::map<std::uint64_t, RejectEntry> expected_rejects(const std::filesystem::pat
   for (const auto& value : read_json_lines(dir / "rejected.jsonl")) {
     const auto& object = value.as_object();
     const auto& detail = object.at("detail");
-    rejects[static_cast<std::uint64_t>(object.at("line").to_number<std::int64_t>())] =
-        RejectEntry{std::string(object.at("reason").as_string()), detail.is_null() ? "" : std::string(detail.as_string())};
+    rejects[static_cast<std::uint64_t>(object.at("line").to_number<std::int64_t>())] = RejectEntry{
+        std::string(object.at("reason").as_string()), detail.is_null() ? "" : std::string(detail.as_string())};
   }
   return rejects;
 }
 
-std::map<std::uint64_t, RejectEntry> written_rejects(const std::filesystem::path& csv, std::vector<std::uint64_t>& order) {
+std::map<std::uint64_t, RejectEntry> written_rejects(const std::filesystem::path& csv,
+                                                     std::vector<std::uint64_t>& order) {
   std::map<std::uint64_t, RejectEntry> rejects;
   std::istringstream in(read_file(csv));
   std::string row;
@@ -93,13 +94,14 @@ TEST_CASE("fixtures load with the expected report and model") {
     const std::string fixture = dir.filename().string();
     SECTION("fixture " + fixture) {
       std::string label = fixture;
-      for (char& c : label) if (c == '-') c = '_';
+      for (char& c : label)
+        if (c == '-') c = '_';
       TestDatabase db(label);
       const auto out = scratch_dir("fixture-" + fixture);
       const auto result = run_evload({"load", "--events", (dir / "events.jsonl").string(), "--rates",
                                       (dir / "exchange_rates.jsonl").string(), "--db", db.url(), "--report",
-                                      (out / "report.json").string(), "--rejects", (out / "rejects.jsonl").string(), "-q",
-                                      "--max-reject-ratio", "1"});  // tiny is mostly rejects by design
+                                      (out / "report.json").string(), "--rejects", (out / "rejects.jsonl").string(),
+                                      "-q", "--max-reject-ratio", "1"});  // tiny is mostly rejects by design
       INFO(result.output);
       REQUIRE(result.exit_code == 0);
 
@@ -153,24 +155,31 @@ TEST_CASE("fixtures load with the expected report and model") {
         REQUIRE(db.scalar("SELECT count(*) FROM ev_live.users WHERE country = '" + std::string(country) + "'") ==
                 std::to_string(count.as_int64()));
       }
-      REQUIRE(db.scalar("SELECT count(*) FROM ev_live.sessions") == std::to_string(expected.at("sessions_all").as_int64()));
+      REQUIRE(db.scalar("SELECT count(*) FROM ev_live.sessions") ==
+              std::to_string(expected.at("sessions_all").as_int64()));
       REQUIRE(db.scalar("SELECT count(*) FROM ev_live.sessions WHERE logout_at IS NOT NULL") ==
               std::to_string(expected.at("sessions_closed").as_int64()));
       REQUIRE(db.scalar("SELECT count(*) FROM ev_live.sessions WHERE counted") ==
               std::to_string(expected.at("sessions_counted").as_int64()));
       REQUIRE(db.scalar("SELECT coalesce(sum(length_seconds), 0) FROM ev_live.sessions WHERE counted") ==
               std::to_string(expected.at("time_spent_seconds").as_int64()));
-      REQUIRE(db.scalar("SELECT count(*) FROM ev_live.transactions") == std::to_string(expected.at("transactions").as_int64()));
+      REQUIRE(db.scalar("SELECT count(*) FROM ev_live.transactions") ==
+              std::to_string(expected.at("transactions").as_int64()));
       REQUIRE(std::stod(db.scalar("SELECT coalesce(round(sum(amount_usd), 2), 0) FROM ev_live.transactions")) ==
               Approx(expected.at("revenue_usd").to_number<double>()).margin(1e-9));
-      REQUIRE(db.scalar("SELECT last_data_day FROM ev_live.dataset") == std::string(expected.at("last_data_day").as_string()));
+      REQUIRE(db.scalar("SELECT last_data_day FROM ev_live.dataset") ==
+              std::string(expected.at("last_data_day").as_string()));
       // The serving tables add up to the same totals.
-      REQUIRE(db.scalar("SELECT sum(users) FROM ev_live.game_totals") == std::to_string(expected.at("users").as_int64()));
-      REQUIRE(db.scalar("SELECT sum(logins) FROM ev_live.user_daily") == std::to_string(expected.at("logins").as_int64()));
+      REQUIRE(db.scalar("SELECT sum(users) FROM ev_live.game_totals") ==
+              std::to_string(expected.at("users").as_int64()));
+      REQUIRE(db.scalar("SELECT sum(logins) FROM ev_live.user_daily") ==
+              std::to_string(expected.at("logins").as_int64()));
       REQUIRE(db.scalar("SELECT sum(time_spent_seconds) FROM ev_live.game_daily") ==
               std::to_string(expected.at("time_spent_seconds").as_int64()));
-      REQUIRE(db.scalar("SELECT sum(new_users) FROM ev_live.game_daily") == std::to_string(expected.at("users").as_int64()));
-      REQUIRE(db.scalar("SELECT sum(new_users) FROM ev_live.game_cohorts") == std::to_string(expected.at("users").as_int64()));
+      REQUIRE(db.scalar("SELECT sum(new_users) FROM ev_live.game_daily") ==
+              std::to_string(expected.at("users").as_int64()));
+      REQUIRE(db.scalar("SELECT sum(new_users) FROM ev_live.game_cohorts") ==
+              std::to_string(expected.at("users").as_int64()));
       REQUIRE(db.scalar("SELECT sum(payers) FROM ev_live.game_totals") ==
               db.scalar("SELECT count(DISTINCT user_id) FROM ev_live.transactions"));
 
@@ -193,8 +202,10 @@ TEST_CASE("fixtures load with the expected report and model") {
           continue;
         }
         REQUIRE(row.rows() == 1);
-        if (expect.at("name").is_null()) REQUIRE(row.is_null(0, 0));
-        else REQUIRE(std::string(row.value(0, 0)) == std::string(expect.at("name").as_string()));
+        if (expect.at("name").is_null())
+          REQUIRE(row.is_null(0, 0));
+        else
+          REQUIRE(std::string(row.value(0, 0)) == std::string(expect.at("name").as_string()));
         REQUIRE(std::string(row.value(0, 1)) == std::string(expect.at("country").as_string()));
         REQUIRE(std::string(row.value(0, 2)) == std::to_string(expect.at("logins").as_int64()));
         REQUIRE(std::string(row.value(0, 3)) == std::to_string(expect.at("sessions").as_int64()));

@@ -92,9 +92,9 @@ TEST_CASE("hostile input: NUL bytes inside lines") {
   using namespace std::string_literals;
   // JSON text has no raw NUL anywhere (only the escape \u0000, which cleaning.md covers).
   const std::string content = registration_line("1", 1, "A\0B"s) + "\n" +  // in a string
-                              registration_line(2, 2) + "\0\n"s +           // after the object
-                              "\0\0\0\n"s +                                 // nothing but NULs
-                              "\0"s + registration_line(4, 4) + "\n" +      // before the object
+                              registration_line(2, 2) + "\0\n"s +          // after the object
+                              "\0\0\0\n"s +                                // nothing but NULs
+                              "\0"s + registration_line(4, 4) + "\n" +     // before the object
                               registration_line(5, 5) + "\n";
   Expectation expect;
   expect.lines = 5;
@@ -113,7 +113,8 @@ TEST_CASE("hostile input: invalid UTF-8") {
                               registration_line("3", 3, "\xed\xa0\x80") + "\n" +      // a surrogate, encoded
                               registration_line("4", 4, "\xf4\x90\x80\x80") + "\n" +  // past U+10FFFF
                               registration_line("5", 5, "ab\xe2\x82") + "\n" +        // cut short
-                              registration_line("6", 6, "A", ", \"extra\": \"\xfe\"") + "\n" +  // in a field nobody reads
+                              registration_line("6", 6, "A", ", \"extra\": \"\xfe\"") +
+                              "\n" +  // in a field nobody reads
                               "{\"event_id\": 7, \"x\": \"\x80\"}\n" +
                               registration_line("8", 8, "Zo\xc3\xab \xf0\x9f\x98\x80") + "\n";  // valid: Zoë 😀
   Expectation expect;
@@ -186,12 +187,12 @@ TEST_CASE("hostile input: CRLF line endings") {
   HostileLoad load("hcrlf");
   // One trailing \r is dropped (SPEC §1.1); more \r before it are JSON whitespace; a \r inside
   // a line is no line end. A rejected line is copied with its \r: byte for byte.
-  const std::string content = registration_line(1, 1) + "\r\n" +                       // accepted
-                              "\r\n" + " \t\r\r\n" +                                    // blank, blank
-                              registration_line(4, 4) + "\r\r\n" +                      // accepted
+  const std::string content = registration_line(1, 1) + "\r\n" +                                   // accepted
+                              "\r\n" + " \t\r\r\n" +                                               // blank, blank
+                              registration_line(4, 4) + "\r\r\n" +                                 // accepted
                               registration_line(5, 5) + "\r" + registration_line(6, 6) + "\r\n" +  // malformed
-                              "{\"event_id\": 7}\r\n" +                                 // missing_field
-                              transaction_line(8, 1, "4.99") + "\r";                    // last, no \n: accepted
+                              "{\"event_id\": 7}\r\n" +                                            // missing_field
+                              transaction_line(8, 1, "4.99") + "\r";  // last, no \n: accepted
   Expectation expect;
   expect.lines = 7;
   expect.blank = 2;
@@ -219,7 +220,8 @@ TEST_CASE("hostile input: a million copies of one event") {
   }
   // SPEC §2.4: the first in (timestamp, type, id, line) order keeps the id, so line 1.
   expect.reasons_rows.reserve(kCopies * 32);
-  for (std::uint64_t n = 2; n <= kCopies; ++n) expect.reasons_rows += std::to_string(n) + ",1,duplicate_event_id,event_id\n";
+  for (std::uint64_t n = 2; n <= kCopies; ++n)
+    expect.reasons_rows += std::to_string(n) + ",1,duplicate_event_id,event_id\n";
   // Every copy is held until the duplicates are found: 32 bytes per event, 24 per reject (a
   // vector that doubles: up to twice that while it grows), and the order step's sort.
   const auto report = load.check(events, expect, kCopies * (32 + 2 * 24 + 32) + kSmallCaseRss);
@@ -231,9 +233,9 @@ TEST_CASE("hostile input: deep JSON nesting") {
   auto nested = [](std::size_t depth) { return ", \"x\": " + repeat("[", depth) + repeat("]", depth); };
   // simdjson's limit is 1024 levels, the event object being level 1 (docs/cleaning.md).
   const std::string content = registration_line("1", 1, "A", nested(1023)) + "\n" +  // 1024 levels: accepted
-                              registration_line("2", 2, "A", nested(1024)) + "\n" +   // 1025: malformed
-                              registration_line("3", 3, "A", nested(100000)) + "\n" +
-                              repeat("[", 1000000) + "\n" +                           // never closed
+                              registration_line("2", 2, "A", nested(1024)) + "\n" +  // 1025: malformed
+                              registration_line("3", 3, "A", nested(100000)) + "\n" + repeat("[", 1000000) +
+                              "\n" +  // never closed
                               repeat("{\"a\":", 500000) + "1" + repeat("}", 500000) + "\n";
   Expectation expect;
   expect.lines = 5;
@@ -246,19 +248,20 @@ TEST_CASE("hostile input: deep JSON nesting") {
 TEST_CASE("hostile input: numbers past int64") {
   HostileLoad load("hnum");
   const std::string lines[] = {
-      registration_line("9223372036854775807", 1),                   // 1: 2^63 - 1, the largest id: accepted
-      registration_line("9223372036854775808", 2),                   // 2: 2^63
-      registration_line("18446744073709551616", 3),                  // 3: 2^64
-      registration_line("-9223372036854775809", 4),                  // 4: below int64
-      registration_line("1e400", 5),                                 // 5: a float, and too big for a double
-      registration_line("1" + std::string(5000, '0'), 6),            // 6: 5001 digits
-      registration_line("\"99999999999999999999\"", 7),              // 7: a string
+      registration_line("9223372036854775807", 1),                    // 1: 2^63 - 1, the largest id: accepted
+      registration_line("9223372036854775808", 2),                    // 2: 2^63
+      registration_line("18446744073709551616", 3),                   // 3: 2^64
+      registration_line("-9223372036854775809", 4),                   // 4: below int64
+      registration_line("1e400", 5),                                  // 5: a float, and too big for a double
+      registration_line("1" + std::string(5000, '0'), 6),             // 6: 5001 digits
+      registration_line("\"99999999999999999999\"", 7),               // 7: a string
       registration_line("8", 8, "A", "", "99999999999999999999999"),  // 8: a timestamp past int64
-      transaction_line(9, 9, "1e400"),                               // 9
-      transaction_line(10, 10, "-1e400"),                            // 10
-      transaction_line(11, 11, "1e-400"),                            // 11: rounds to 0
-      registration_line("12", 12, "A", ", \"x\": 123456789012345678901234567890"),  // 12: a field nobody reads: accepted
-      registration_line("13", 13, "A", ", \"x\": -1e99999"),                      // 13: accepted
+      transaction_line(9, 9, "1e400"),                                // 9
+      transaction_line(10, 10, "-1e400"),                             // 10
+      transaction_line(11, 11, "1e-400"),                             // 11: rounds to 0
+      registration_line("12", 12, "A",
+                        ", \"x\": 123456789012345678901234567890"),  // 12: a field nobody reads: accepted
+      registration_line("13", 13, "A", ", \"x\": -1e99999"),         // 13: accepted
   };
   std::string content;
   for (const auto& line : lines) content += line + "\n";
@@ -296,7 +299,8 @@ TEST_CASE("hostile input: empty and blank-only files") {
   const auto blank_file = load.write("blank.jsonl", "\n \n\t\r\n\r");
   load.check(blank_file, blank, kSmallCaseRss);
   CHECK(load.db().scalar("SELECT count(*) FROM ev_live.users") == live_users);
-  CHECK(load.db().scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'failed' AND error LIKE 'no events: %'") == "2");
+  CHECK(load.db().scalar(
+            "SELECT count(*) FROM evmeta.load_runs WHERE status = 'failed' AND error LIKE 'no events: %'") == "2");
   // The summary line says why, for cron mail, and the error says what to do.
   const auto run = run_evload_measured(load.args(empty_file, "summary"));
   INFO(run.output);

@@ -41,9 +41,22 @@ std::filesystem::path HostileLoad::write(const std::string& name, std::string_vi
 }
 
 std::vector<std::string> HostileLoad::args(const std::filesystem::path& events, const std::string& name) const {
-  return {"load", "--events", events.string(), "--rates", rates_path().string(), "--db", db_.url(),
-          "--rejects", (dir() / (name + ".rejects")).string(), "--report", (dir() / (name + ".report.json")).string(),
-          "-q", "--max-reject-ratio", "1", "--max-shrink", "1"};  // hostile files are mostly rejects on purpose
+  return {"load",
+          "--events",
+          events.string(),
+          "--rates",
+          rates_path().string(),
+          "--db",
+          db_.url(),
+          "--rejects",
+          (dir() / (name + ".rejects")).string(),
+          "--report",
+          (dir() / (name + ".report.json")).string(),
+          "-q",
+          "--max-reject-ratio",
+          "1",
+          "--max-shrink",
+          "1"};  // hostile files are mostly rejects on purpose
 }
 
 boost::json::object HostileLoad::check(const std::filesystem::path& events, const Expectation& expect,
@@ -120,9 +133,10 @@ std::string registration_line(std::string_view id, int user, std::string_view na
 std::string registration_line(std::uint64_t id, int user) { return registration_line(std::to_string(id), user); }
 
 std::string transaction_line(std::uint64_t id, int user, std::string_view amount) {
-  std::string line = "{\"event_id\": " + std::to_string(id) +
-                     ", \"event_type\": \"transaction\", \"event_timestamp\": 1273300100, \"event_data\": {\"user_id\": \"" +
-                     user_uuid(user) + "\", \"transaction_amount\": ";
+  std::string line =
+      "{\"event_id\": " + std::to_string(id) +
+      ", \"event_type\": \"transaction\", \"event_timestamp\": 1273300100, \"event_data\": {\"user_id\": \"" +
+      user_uuid(user) + "\", \"transaction_amount\": ";
   line.append(amount);
   line += ", \"transaction_currency\": \"EUR\"}}";
   return line;

@@ -181,15 +181,16 @@ TEST_CASE("fault: kill -9 at random points of ten loads") {
     ++phases_hit[reached];
     // The killed run's row says 'running' if the kill came after it was recorded (prepare) and
     // before the swap committed; the next run must mark it interrupted.
-    const int interrupted_before = std::stoi(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE error LIKE 'interrupted%'"));
+    const int interrupted_before =
+        std::stoi(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE error LIKE 'interrupted%'"));
     const int left_running = std::stoi(db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'running'"));
     REQUIRE(left_running <= 1);
 
     // A whole generation is live: the previous one untouched, or the new one complete.
     const LiveDigest after = live_digest(db.url());
     const bool swapped = after.run_id != live.run_id;
-    std::printf("  round %d: aimed at %s, killed %.3f s into it, during %s: %s generation live\n", round, aim.c_str(), delay,
-                reached.c_str(), swapped ? "the new" : "the previous");
+    std::printf("  round %d: aimed at %s, killed %.3f s into it, during %s: %s generation live\n", round, aim.c_str(),
+                delay, reached.c_str(), swapped ? "the new" : "the previous");
     INFO("round " << round << ", seed " << seed << ", killed during " << reached << "\n" << killed->output);
     if (swapped) {
       REQUIRE(after.tables == input.reference.tables);
@@ -265,8 +266,9 @@ TEST_CASE("fault: a full disk for the rejects file") {
     // Nothing half-live: the previous generation, no leftover schema, the run recorded as failed.
     REQUIRE(live_digest(db.url()) == before);
     require_cleaned_up(db);
-    REQUIRE(db.scalar("SELECT error FROM evmeta.load_runs ORDER BY run_id DESC LIMIT 1")
-                .find("No space left on device") != std::string::npos);
+    REQUIRE(
+        db.scalar("SELECT error FROM evmeta.load_runs ORDER BY run_id DESC LIMIT 1").find("No space left on device") !=
+        std::string::npos);
     // No partial rejects file is left to be read as complete.
     for (const auto& path : {rejects, std::filesystem::path(rejects.string() + ".reasons.csv")}) {
       REQUIRE_FALSE(std::filesystem::is_regular_file(std::filesystem::symlink_status(path)));
@@ -299,7 +301,8 @@ TEST_CASE("fault: a full disk for the rejects file") {
   SECTION("a 64 KiB tmpfs that fills up mid-write") {
     SmallTmpfs disk(dir / "small-disk");
     if (!disk.error().empty()) {
-      WARN("not run: mounting a tmpfs needs CAP_SYS_ADMIN (" << disk.error() << "); the /dev/full sections cover ENOSPC");
+      WARN("not run: mounting a tmpfs needs CAP_SYS_ADMIN (" << disk.error()
+                                                             << "); the /dev/full sections cover ENOSPC");
       return;
     }
     const auto rejects = dir / "small-disk" / "rejects.jsonl";

@@ -57,8 +57,8 @@ json::object cleaning_of(const std::filesystem::path& report_path) {
 
 // file,line_no,event_id,reason,detail rows → (position in the whole, "event_id,reason,detail"),
 // given each file's first line's number in the whole.
-std::vector<std::pair<std::uint64_t, std::string>> rejects_in_whole(const std::filesystem::path& csv,
-                                                                    const std::map<std::string, std::uint64_t>& offset) {
+std::vector<std::pair<std::uint64_t, std::string>> rejects_in_whole(
+    const std::filesystem::path& csv, const std::map<std::string, std::uint64_t>& offset) {
   std::istringstream in(read_file(csv));
   std::string row;
   std::getline(in, row);
@@ -85,10 +85,11 @@ Outcome check(const std::vector<std::string>& events, const std::string& rates, 
               const std::string& name) {
   std::vector<std::string> args{"check", "--events"};
   args.insert(args.end(), events.begin(), events.end());
-  for (const std::string& extra : {std::string("--rates"), rates, std::string("--report"), (out / (name + ".json")).string(),
-                                   std::string("--rejects"), (out / (name + ".rejects")).string(), std::string("-q"),
-                                   // the tiny fixture rejects most lines on purpose: the reject gate is not under test
-                                   std::string("--max-reject-ratio"), std::string("1")}) {
+  for (const std::string& extra :
+       {std::string("--rates"), rates, std::string("--report"), (out / (name + ".json")).string(),
+        std::string("--rejects"), (out / (name + ".rejects")).string(), std::string("-q"),
+        // the tiny fixture rejects most lines on purpose: the reject gate is not under test
+        std::string("--max-reject-ratio"), std::string("1")}) {
     args.push_back(extra);
   }
   const auto result = run_evload(args);
@@ -226,9 +227,9 @@ TEST_CASE("inputs: compressed files and directories and glob patterns and their 
   SECTION("an empty compressed file adds nothing; alone, it is a run without events") {
     write(dir / "empty.jsonl.gz", gzip(""));
     write(dir / "empty.jsonl.zst", zstd(""));
-    const Outcome with_empty = check({(dir / "empty.jsonl.gz").string(), (tiny / "events.jsonl").string(),
-                                      (dir / "empty.jsonl.zst").string()},
-                                     rates, dir, "with-empty");
+    const Outcome with_empty =
+        check({(dir / "empty.jsonl.gz").string(), (tiny / "events.jsonl").string(), (dir / "empty.jsonl.zst").string()},
+              rates, dir, "with-empty");
     REQUIRE(with_empty.exit_code == 0);
     CHECK(with_empty.cleaning == plain.cleaning);
     CHECK(with_empty.report.at("inputs").as_array()[0].as_object().at("lines").to_number<int>() == 0);

@@ -10,7 +10,8 @@ namespace ge::test {
 namespace {
 std::string env(const char* name) {
   const char* value = std::getenv(name);
-  if (!value || !*value) throw std::runtime_error(std::string(name) + " is not set: run the integration tests through ctest");
+  if (!value || !*value)
+    throw std::runtime_error(std::string(name) + " is not set: run the integration tests through ctest");
   return value;
 }
 }  // namespace
@@ -41,8 +42,7 @@ void PrivateCluster::pgcluster(const std::string& arguments) const {
     try {
       tail = read_file(log);
       if (tail.size() > 2000) tail = tail.substr(tail.size() - 2000);
-    } catch (...) {
-    }
+    } catch (...) {}
     throw std::runtime_error("pgcluster " + arguments + " failed:\n" + tail);
   }
 }

@@ -40,8 +40,8 @@ TEST_CASE("the reader role reads every generation and cannot write") {
   // Two loads as ev_loader: the second renames and drops what the first made, so the loader owns
   // everything it needs without being a superuser.
   for (int load = 0; load < 2; ++load) {
-    const auto result = run_evload({"load", "--events", (tiny / "events.jsonl").string(), "--rates", rates, "--db", db.url(), "-q",
-                                    "--max-reject-ratio", "1"});  // tiny is mostly rejects by design
+    const auto result = run_evload({"load", "--events", (tiny / "events.jsonl").string(), "--rates", rates, "--db",
+                                    db.url(), "-q", "--max-reject-ratio", "1"});  // tiny is mostly rejects by design
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
   }
@@ -51,15 +51,18 @@ TEST_CASE("the reader role reads every generation and cannot write") {
   SECTION("reads the live generation, made after the roles were granted, and the load reports") {
     REQUIRE(std::string(reader.exec("SELECT count(*) FROM ev_live.users").value(0, 0)) == expected_users);
     REQUIRE(std::string(reader.exec("SELECT count(*) FROM ev_live.game_totals").value(0, 0)) != "0");
-    REQUIRE(std::string(reader.exec("SELECT count(*) FROM evmeta.load_runs WHERE status = 'succeeded'").value(0, 0)) == "2");
+    REQUIRE(std::string(reader.exec("SELECT count(*) FROM evmeta.load_runs WHERE status = 'succeeded'").value(0, 0)) ==
+            "2");
   }
   SECTION("its sessions are read-only by default") {
-    REQUIRE(failure_of(reader, "INSERT INTO ev_live.users SELECT * FROM ev_live.users LIMIT 1") == kReadOnlyTransaction);
+    REQUIRE(failure_of(reader, "INSERT INTO ev_live.users SELECT * FROM ev_live.users LIMIT 1") ==
+            kReadOnlyTransaction);
     REQUIRE(failure_of(reader, "CREATE TABLE ev_live.intruder (x int)") == kReadOnlyTransaction);
   }
   SECTION("and lack the privileges even in a read-write transaction") {
     reader.exec("SET default_transaction_read_only = off");
-    REQUIRE(failure_of(reader, "INSERT INTO ev_live.users SELECT * FROM ev_live.users LIMIT 1") == kInsufficientPrivilege);
+    REQUIRE(failure_of(reader, "INSERT INTO ev_live.users SELECT * FROM ev_live.users LIMIT 1") ==
+            kInsufficientPrivilege);
     REQUIRE(failure_of(reader, "UPDATE ev_live.game_totals SET users = 0") == kInsufficientPrivilege);
     REQUIRE(failure_of(reader, "DELETE FROM evmeta.load_runs") == kInsufficientPrivilege);
     REQUIRE(failure_of(reader, "TRUNCATE ev_live.sessions") == kInsufficientPrivilege);

@@ -23,8 +23,14 @@ std::filesystem::path fixture(const std::string& name, const char* file) { retur
 
 std::vector<std::string> load_of(const std::string& fixture_name, const std::string& url,
                                  std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"load", "--events", fixture(fixture_name, "events.jsonl").string(),
-                                "--rates", fixture(fixture_name, "exchange_rates.jsonl").string(), "--db", url, "-q"};
+  std::vector<std::string> args{"load",
+                                "--events",
+                                fixture(fixture_name, "events.jsonl").string(),
+                                "--rates",
+                                fixture(fixture_name, "exchange_rates.jsonl").string(),
+                                "--db",
+                                url,
+                                "-q"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -58,7 +64,8 @@ TEST_CASE("quality gate: a 99% bad file is not made live") {
   REQUIRE(run_evload(load_of("small", db.url())).exit_code == 0);
   const std::string live_run = db.scalar("SELECT run_id FROM ev_live.dataset");
   const std::string users = db.scalar("SELECT count(*) FROM ev_live.users");
-  const std::string dau = db.scalar("SELECT sum(active_users) FROM ev_live.game_daily g JOIN ev_live.dataset d ON g.day = d.last_data_day");
+  const std::string dau =
+      db.scalar("SELECT sum(active_users) FROM ev_live.game_daily g JOIN ev_live.dataset d ON g.day = d.last_data_day");
   const auto dir = scratch_dir("gate-rejects");
   const auto bad = mostly_bad_file(dir);
   const auto rates = fixture("small", "exchange_rates.jsonl").string();
@@ -69,12 +76,16 @@ TEST_CASE("quality gate: a 99% bad file is not made live") {
   REQUIRE(result.exit_code == 4);
   REQUIRE_THAT(result.output, Catch::Contains("evload status=reject_limit mode=load"));
   REQUIRE_THAT(result.output, Catch::Contains("gate=reject_ratio ratio=0.99"));
-  REQUIRE_THAT(result.output, Catch::Contains("quality gate reject_ratio: 99.") && Catch::Contains("% of the lines were rejected"));
+  REQUIRE_THAT(result.output,
+               Catch::Contains("quality gate reject_ratio: 99.") && Catch::Contains("% of the lines were rejected"));
   REQUIRE_THAT(result.output, Catch::Contains("nothing was made live"));
   REQUIRE(db.scalar("SELECT run_id FROM ev_live.dataset") == live_run);
   REQUIRE(db.scalar("SELECT count(*) FROM ev_live.users") == users);
-  REQUIRE(db.scalar("SELECT sum(active_users) FROM ev_live.game_daily g JOIN ev_live.dataset d ON g.day = d.last_data_day") == dau);
-  REQUIRE(db.scalar("SELECT error FROM evmeta.load_runs ORDER BY run_id DESC LIMIT 1").starts_with("reject limit: quality gate reject_ratio"));
+  REQUIRE(db.scalar(
+              "SELECT sum(active_users) FROM ev_live.game_daily g JOIN ev_live.dataset d ON g.day = d.last_data_day") ==
+          dau);
+  REQUIRE(db.scalar("SELECT error FROM evmeta.load_runs ORDER BY run_id DESC LIMIT 1")
+              .starts_with("reject limit: quality gate reject_ratio"));
   REQUIRE(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_gen\\_%'") == "0");
   // The previous generation is still the live one and the one kept behind it is untouched.
   REQUIRE(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_retired\\_%'") == "0");
@@ -85,7 +96,8 @@ TEST_CASE("quality gate: a 99% bad file is not made live") {
   REQUIRE_THAT(result.output, Catch::Contains("gate=reject_ratio"));
 
   // With the ratio allowed, the shrink gate still refuses it: far fewer users than live.
-  result = run_evload({"load", "--events", bad.string(), "--rates", rates, "--db", db.url(), "-q", "--max-reject-ratio", "1"});
+  result = run_evload(
+      {"load", "--events", bad.string(), "--rates", rates, "--db", db.url(), "-q", "--max-reject-ratio", "1"});
   INFO(result.output);
   REQUIRE(result.exit_code == 4);
   REQUIRE_THAT(result.output, Catch::Contains("evload status=shrink_limit"));
@@ -109,10 +121,17 @@ TEST_CASE("quality gate: a file that shrinks the data is refused also by check -
   REQUIRE(result.exit_code == 4);
   REQUIRE_THAT(result.output, Catch::Contains("gate=shrink:users live=" + users + " new=4"));
   REQUIRE(db.scalar("SELECT run_id FROM ev_live.dataset") == live_run);
-  REQUIRE(db.scalar("SELECT error FROM evmeta.load_runs ORDER BY run_id DESC LIMIT 1").starts_with("shrink limit: quality gate shrink: users would drop by"));
+  REQUIRE(db.scalar("SELECT error FROM evmeta.load_runs ORDER BY run_id DESC LIMIT 1")
+              .starts_with("shrink limit: quality gate shrink: users would drop by"));
 
-  const auto tiny_check = std::vector<std::string>{"check", "--events", fixture("tiny", "events.jsonl").string(), "--rates",
-                                                   fixture("tiny", "exchange_rates.jsonl").string(), "--max-reject-ratio", "1", "-q"};
+  const auto tiny_check = std::vector<std::string>{"check",
+                                                   "--events",
+                                                   fixture("tiny", "events.jsonl").string(),
+                                                   "--rates",
+                                                   fixture("tiny", "exchange_rates.jsonl").string(),
+                                                   "--max-reject-ratio",
+                                                   "1",
+                                                   "-q"};
   // check without --db knows no live data: only the reject gates, which pass here.
   REQUIRE(run_evload(tiny_check).exit_code == 0);
   // check --db compares with the live generation, read-only (the reader role is enough).
@@ -205,7 +224,8 @@ TEST_CASE("rollback makes the previous generation live again under reader traffi
 
 TEST_CASE("keeping replaced generations for rollback: --keep-generations N") {
   TestDatabase db("keep_generations");
-  for (int i = 0; i < 4; ++i) REQUIRE(run_evload(load_of("small", db.url(), {"--keep-generations", "2"})).exit_code == 0);
+  for (int i = 0; i < 4; ++i)
+    REQUIRE(run_evload(load_of("small", db.url(), {"--keep-generations", "2"})).exit_code == 0);
   REQUIRE(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_retired\\_%'") == "2");
   REQUIRE(run_evload(load_of("small", db.url(), {"--keep-generations", "0"})).exit_code == 0);
   REQUIRE(db.scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'ev\\_retired\\_%'") == "0");
@@ -220,11 +240,13 @@ TEST_CASE("SIGTERM mid-load: exit 143 and the run interrupted and nothing half-l
   const auto big = dir / "big.jsonl";
   write_synthetic_events(big, 80000, 5000000);
   const auto output = dir / "out.txt";
-  const pid_t pid = start_evload({"load", "--events", big.string(), "--rates", fixture("tiny", "exchange_rates.jsonl").string(),
-                                  "--db", db.url(), "--progress", "always"},
-                                 output.string());
+  const pid_t pid =
+      start_evload({"load", "--events", big.string(), "--rates", fixture("tiny", "exchange_rates.jsonl").string(),
+                    "--db", db.url(), "--progress", "always"},
+                   output.string());
   // Once the run is recorded it is reading: stop it there.
-  const bool running = wait_until([&] { return db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'running'") == "1"; }, 60s);
+  const bool running = wait_until(
+      [&] { return db.scalar("SELECT count(*) FROM evmeta.load_runs WHERE status = 'running'") == "1"; }, 60s);
   ::kill(pid, SIGTERM);
   const int status = wait_for_status(pid);
   const std::string out = read_file(output);
@@ -248,13 +270,18 @@ TEST_CASE("waiting for the load lock says who holds it and Ctrl-C stops the wait
   const std::string holder_pid = std::string(holder.exec("SELECT pg_backend_pid()").value(0, 0));
   const auto dir = scratch_dir("lock-wait");
   const auto output = dir / "out.txt";
-  const pid_t pid = start_evload({"load", "--events", fixture("small", "events.jsonl").string(), "--rates",
-                                  fixture("small", "exchange_rates.jsonl").string(), "--db", db.url(), "--progress", "never"},
-                                 output.string());
-  const bool said = wait_until([&] {
-    // The child creates its output file: it may not exist yet on the first look.
-    return std::filesystem::exists(output) && read_file(output).find("waiting for the load lock, held by pid " + holder_pid + " (the-holder") != std::string::npos;
-  }, 60s);
+  const pid_t pid =
+      start_evload({"load", "--events", fixture("small", "events.jsonl").string(), "--rates",
+                    fixture("small", "exchange_rates.jsonl").string(), "--db", db.url(), "--progress", "never"},
+                   output.string());
+  const bool said = wait_until(
+      [&] {
+        // The child creates its output file: it may not exist yet on the first look.
+        return std::filesystem::exists(output) &&
+               read_file(output).find("waiting for the load lock, held by pid " + holder_pid + " (the-holder") !=
+                   std::string::npos;
+      },
+      60s);
   ::kill(pid, SIGINT);
   const int status = wait_for_status(pid);
   const std::string out = read_file(output);
@@ -306,8 +333,8 @@ TEST_CASE("no password in any output or stored run, a malformed connection strin
     REQUIRE(r.exit_code == 2);
   }
   SECTION("a malformed keyword string with password=: usage error, redacted") {
-    const auto r = run_evload({"load", "--events", events, "--rates", rates, "--db",
-                               "host=127.0.0.1 password=" + secret + " dbname"});
+    const auto r = run_evload(
+        {"load", "--events", events, "--rates", rates, "--db", "host=127.0.0.1 password=" + secret + " dbname"});
     check_clean(r);
     REQUIRE(r.exit_code == 2);
   }
@@ -321,10 +348,12 @@ TEST_CASE("no password in any output or stored run, a malformed connection strin
     check_clean(q);
     REQUIRE(q.exit_code == 5);
     const auto e = run_evload({"load", "--events", events, "--rates", rates, "--db",
-                               "postgresql://ev_loader@127.0.0.1:1/none?connect_timeout=2"}, {"PGPASSWORD=" + secret});
+                               "postgresql://ev_loader@127.0.0.1:1/none?connect_timeout=2"},
+                              {"PGPASSWORD=" + secret});
     check_clean(e);
     REQUIRE(e.exit_code == 5);
-    const auto u = run_evload({"generations", "--db", "postgresql://ev_loader@127.0.0.1:1/none?connect_timeout=2&password=" + secret});
+    const auto u = run_evload(
+        {"generations", "--db", "postgresql://ev_loader@127.0.0.1:1/none?connect_timeout=2&password=" + secret});
     check_clean(u);
     REQUIRE(u.exit_code == 5);
   }
@@ -344,8 +373,9 @@ TEST_CASE("no password in any output or stored run, a malformed connection strin
     REQUIRE(ok.exit_code == 0);
     REQUIRE(read_file(dir / "report.json").find(secret) == std::string::npos);
     // A gate failure, a lock wait and generations: their outputs too.
-    auto refused = run_evload({"load", "--events", fixture("tiny", "events.jsonl").string(), "--rates",
-                               fixture("tiny", "exchange_rates.jsonl").string(), "--db", with_password, "--report", "-"});
+    auto refused =
+        run_evload({"load", "--events", fixture("tiny", "events.jsonl").string(), "--rates",
+                    fixture("tiny", "exchange_rates.jsonl").string(), "--db", with_password, "--report", "-"});
     check_clean(refused);
     REQUIRE(refused.exit_code == 4);
     auto listed = run_evload({"generations", "--db", with_password});
@@ -363,10 +393,10 @@ TEST_CASE("every usage error of evload exits 2") {
   const auto events = fixture("small", "events.jsonl").string();
   const auto rates = fixture("small", "exchange_rates.jsonl").string();
   const std::vector<std::vector<std::string>> cases{
-      {},                                                   // no subcommand
-      {"frobnicate"},                                       // unknown subcommand
-      {"load", "--events", events},                         // missing required --rates
-      {"load", "--events", events, "--rates", rates, "--bogus"},          // unknown option
+      {},                                                                          // no subcommand
+      {"frobnicate"},                                                              // unknown subcommand
+      {"load", "--events", events},                                                // missing required --rates
+      {"load", "--events", events, "--rates", rates, "--bogus"},                   // unknown option
       {"load", "--events", events, "--rates", rates, "--max-reject-ratio", "2"},   // out of range
       {"load", "--events", events, "--rates", rates, "--max-shrink", "x"},         // not a number
       {"load", "--events", events, "--rates", rates, "--keep-generations", "-1"},  // out of range
@@ -374,7 +404,7 @@ TEST_CASE("every usage error of evload exits 2") {
       {"check", "--events", events, "--rates", rates, "--index-jobs", "2"},        // load only
       {"rollback", "--to", "abc"},
       {"generations", "extra"},
-      {"check", "--events", "-", "--rates", rates, "--rejects", "/tmp/x"},        // stdin twice
+      {"check", "--events", "-", "--rates", rates, "--rejects", "/tmp/x"},  // stdin twice
   };
   for (const auto& args : cases) {
     const auto r = run_evload(args);

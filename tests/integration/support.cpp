@@ -121,16 +121,14 @@ pid_t start_evload(const std::vector<std::string>& args, const std::string& outp
 
 int wait_for_status(pid_t pid) {
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-  }
+  while (::waitpid(pid, &status, 0) < 0) {}
   capture_output(pid);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 int wait_for(pid_t pid) {
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-  }
+  while (::waitpid(pid, &status, 0) < 0) {}
   capture_output(pid);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -223,14 +221,18 @@ void write_synthetic_events(const std::filesystem::path& path, std::size_t users
                  u % 3 == 0 ? "null" : "\"ads\"");
     for (int session = 0; session < 3; ++session) {
       if (session > 0) {
-        std::fprintf(out, "{\"event_id\": %llu, \"event_type\": \"login\", \"event_timestamp\": %lld, \"event_data\": {\"user_id\": \"%s\"}}\n",
+        std::fprintf(out,
+                     "{\"event_id\": %llu, \"event_type\": \"login\", \"event_timestamp\": %lld, \"event_data\": "
+                     "{\"user_id\": \"%s\"}}\n",
                      static_cast<unsigned long long>(id++), ts, user.c_str());
       }
       std::fprintf(out,
                    "{\"event_id\": %llu, \"event_type\": \"transaction\", \"event_timestamp\": %lld, \"event_data\": "
                    "{\"user_id\": \"%s\", \"transaction_amount\": 4.99, \"transaction_currency\": \"EUR\"}}\n",
                    static_cast<unsigned long long>(id++), ts + 10, user.c_str());
-      std::fprintf(out, "{\"event_id\": %llu, \"event_type\": \"logout\", \"event_timestamp\": %lld, \"event_data\": {\"user_id\": \"%s\"}}\n",
+      std::fprintf(out,
+                   "{\"event_id\": %llu, \"event_type\": \"logout\", \"event_timestamp\": %lld, \"event_data\": "
+                   "{\"user_id\": \"%s\"}}\n",
                    static_cast<unsigned long long>(id++), ts + 600, user.c_str());
       ts += 3600;
     }
@@ -239,8 +241,9 @@ void write_synthetic_events(const std::filesystem::path& path, std::size_t users
 }
 
 bool copy_under_way(db::Connection& conn) {
-  return conn.exec("SELECT count(*) FROM pg_stat_progress_copy "
-                   "WHERE datname = current_database() AND tuples_processed > 0")
+  return conn.exec(
+                 "SELECT count(*) FROM pg_stat_progress_copy "
+                 "WHERE datname = current_database() AND tuples_processed > 0")
              .value(0, 0) != "0";
 }
 

@@ -19,7 +19,8 @@
 
 using namespace ge::server;
 
-TEST_CASE("bearer tokens: any whole token of the file admits with a case-insensitive scheme and nothing else does", "[auth]") {
+TEST_CASE("bearer tokens: any whole token of the file admits with a case-insensitive scheme and nothing else does",
+          "[auth]") {
   const BearerAuth auth({"alpha-token", "beta-token"}, AuthScope::users);
   CHECK(auth.enabled());
   CHECK(auth.admits("Bearer alpha-token"));
@@ -95,10 +96,12 @@ TEST_CASE("framing: Transfer-Encoding must end in chunked and HTTP/1.1 needs exa
   CHECK_FALSE(framing_problem(header(11, {{F::host, "a"}})));
   CHECK_FALSE(framing_problem(header(11, {{F::host, "a"}, {F::transfer_encoding, "chunked"}})));
   CHECK_FALSE(framing_problem(header(11, {{F::host, "a"}, {F::transfer_encoding, "gzip, chunked"}})));
-  CHECK_FALSE(framing_problem(header(11, {{F::host, "a"}, {F::transfer_encoding, "gzip"}, {F::transfer_encoding, "CHUNKED"}})));
+  CHECK_FALSE(
+      framing_problem(header(11, {{F::host, "a"}, {F::transfer_encoding, "gzip"}, {F::transfer_encoding, "CHUNKED"}})));
   CHECK(framing_problem(header(11, {{F::host, "a"}, {F::transfer_encoding, "chunked, gzip"}})));
   CHECK(framing_problem(header(11, {{F::host, "a"}, {F::transfer_encoding, "identity"}})));
-  CHECK(framing_problem(header(11, {{F::host, "a"}, {F::transfer_encoding, "chunked"}, {F::transfer_encoding, "gzip"}})));
+  CHECK(
+      framing_problem(header(11, {{F::host, "a"}, {F::transfer_encoding, "chunked"}, {F::transfer_encoding, "gzip"}})));
   CHECK(framing_problem(header(11, {{F::host, "a"}, {F::transfer_encoding, "chunked"}, {F::content_length, "3"}})));
   CHECK(framing_problem(header(10, {{F::transfer_encoding, "chunked"}})));
   CHECK(framing_problem(header(11, {})));
@@ -150,14 +153,16 @@ TEST_CASE("log: an identical line within the window is held back and counted int
   LogLimiter limiter(std::chrono::seconds(10));
   const auto t0 = LogLimiter::Clock::time_point{} + std::chrono::hours(1);
   CHECK(limiter.admit("database unavailable: refused", t0) == "database unavailable: refused");
-  for (int i = 1; i <= 41; ++i) CHECK_FALSE(limiter.admit("database unavailable: refused", t0 + std::chrono::milliseconds(200 * i)));
+  for (int i = 1; i <= 41; ++i)
+    CHECK_FALSE(limiter.admit("database unavailable: refused", t0 + std::chrono::milliseconds(200 * i)));
   CHECK(limiter.admit("another line", t0 + std::chrono::seconds(1)) == "another line");
   CHECK(limiter.admit("database unavailable: refused", t0 + std::chrono::seconds(12)) ==
         "database unavailable: refused (repeated 41 times in the last 12s)");
   CHECK_FALSE(limiter.admit("database unavailable: refused", t0 + std::chrono::seconds(13)));
   CHECK(limiter.admit("database unavailable: refused", t0 + std::chrono::seconds(30)) ==
         "database unavailable: refused (repeated 1 time in the last 18s)");
-  CHECK(limiter.admit("database unavailable: refused", t0 + std::chrono::seconds(60)) == "database unavailable: refused");
+  CHECK(limiter.admit("database unavailable: refused", t0 + std::chrono::seconds(60)) ==
+        "database unavailable: refused");
 }
 
 TEST_CASE("log and /readyz: secrets scrubbed and libpq's text on one line", "[log]") {
@@ -184,7 +189,8 @@ TEST_CASE("connect failures: a refused login will not heal but the rest may", "[
   CHECK(classify_connect_failure("timeout expired") == DbFailure::transient);
 }
 
-TEST_CASE("listen address: addresses as they are and host names resolved and unknown names in one sentence", "[listen]") {
+TEST_CASE("listen address: addresses as they are and host names resolved and unknown names in one sentence",
+          "[listen]") {
   CHECK(listen_endpoints("127.0.0.1", 8086).front().address().to_string() == "127.0.0.1");
   CHECK(listen_endpoints("::1", 0).front().address().to_string() == "::1");
   const auto local = listen_endpoints("localhost", 8086);
@@ -196,6 +202,7 @@ TEST_CASE("listen address: addresses as they are and host names resolved and unk
   CHECK_THROWS_AS(listen_endpoints("", 8086), StartupError);
   const auto text = listen_failure(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 80),
                                    boost::asio::error::address_in_use);
-  CHECK(text == "cannot listen on 127.0.0.1:80: the port is in use by another program (stop it, or choose another "
-                "with --port)");
+  CHECK(text ==
+        "cannot listen on 127.0.0.1:80: the port is in use by another program (stop it, or choose another "
+        "with --port)");
 }

@@ -238,6 +238,7 @@ TEST_CASE("the dashboard is embedded: the page links its assets by content-hashe
   CHECK(find_asset("index.html", true) == nullptr);
   CHECK(find_asset("../CMakeLists.txt", true) == nullptr);
   bool chart = false;
-  for (const auto& asset : embedded_assets()) chart |= asset.name.starts_with("chart.") && asset.body.find("Chart") != std::string_view::npos;
+  for (const auto& asset : embedded_assets())
+    chart |= asset.name.starts_with("chart.") && asset.body.find("Chart") != std::string_view::npos;
   CHECK(chart);
 }

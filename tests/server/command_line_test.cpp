@@ -24,11 +24,33 @@ CommandLine parse(const std::vector<std::string>& args) {
 }  // namespace
 
 TEST_CASE("command line: flags become the server's settings", "[command_line]") {
-  const auto parsed = parse({"--db", "postgresql://reader@db/events", "--port", "0", "--listen", "127.0.0.1",
-                             "--threads", "3", "--pool-timeout-ms", "250", "--statement-timeout-ms", "900",
-                             "--read-timeout-ms", "1500", "--shutdown-grace-ms", "0", "--max-replica-lag-ms", "5000",
-                             "--replica-check-ms", "20", "--query-pipeline-depth", "0", "--access-log",
-                             "--cors-origin", "off", "--max-connections", "77"});
+  const auto parsed = parse({"--db",
+                             "postgresql://reader@db/events",
+                             "--port",
+                             "0",
+                             "--listen",
+                             "127.0.0.1",
+                             "--threads",
+                             "3",
+                             "--pool-timeout-ms",
+                             "250",
+                             "--statement-timeout-ms",
+                             "900",
+                             "--read-timeout-ms",
+                             "1500",
+                             "--shutdown-grace-ms",
+                             "0",
+                             "--max-replica-lag-ms",
+                             "5000",
+                             "--replica-check-ms",
+                             "20",
+                             "--query-pipeline-depth",
+                             "0",
+                             "--access-log",
+                             "--cors-origin",
+                             "off",
+                             "--max-connections",
+                             "77"});
   REQUIRE_FALSE(parsed.exit_code);
   const auto& config = parsed.config;
   CHECK(config.pool.conninfo == "postgresql://reader@db/events");
@@ -66,18 +88,18 @@ TEST_CASE("command line: the environment fills what the flags leave", "[command_
 TEST_CASE("command line: every usage error is exit 2, --help and --version exit 0", "[command_line]") {
   CHECK(parse({"--help"}).exit_code == 0);
   CHECK(parse({"--version"}).exit_code == 0);
-  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
-           {"--bogus"},
-           {"--port", "65536"},
-           {"--port", "eighty"},
-           {"--threads", "0"},
-           {"--pool-timeout-ms", "0"},
-           {"--replica-check-ms", "5"},
-           {"--auth-scope", "everyone"},
-           {"--cors-origin", "https://a.example/with/a/path"},
-           {"--db", "postgresq://u:secret@host/db"},
-           {"--auth-token-file", "/nonexistent/evserve-tokens"},
-           {"positional"}}) {
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{{"--bogus"},
+                                             {"--port", "65536"},
+                                             {"--port", "eighty"},
+                                             {"--threads", "0"},
+                                             {"--pool-timeout-ms", "0"},
+                                             {"--replica-check-ms", "5"},
+                                             {"--auth-scope", "everyone"},
+                                             {"--cors-origin", "https://a.example/with/a/path"},
+                                             {"--db", "postgresq://u:secret@host/db"},
+                                             {"--auth-token-file", "/nonexistent/evserve-tokens"},
+                                             {"positional"}}) {
     INFO(bad.front());
     CHECK(parse(bad).exit_code == kExitUsage);
   }

@@ -32,7 +32,15 @@ TEST_CASE("csv records end with CRLF, numbers as in JSON, nulls are empty fields
 }
 
 TEST_CASE("csv views: a header row with the JSON keys in order, one record per row", "[csv]") {
-  const GameStats g{4, 8, *ge::DecimalText::parse("8.86"), 2, 1.5, 2065.25, 3, 1, *ge::DecimalText::parse("2.2150"),
+  const GameStats g{4,
+                    8,
+                    *ge::DecimalText::parse("8.86"),
+                    2,
+                    1.5,
+                    2065.25,
+                    3,
+                    1,
+                    *ge::DecimalText::parse("2.2150"),
                     *ge::DecimalText::parse("8.8600")};
   const std::string header =
       "daily_active_users,logins,revenue_usd,paid_users,avg_sessions_per_user,avg_time_spent_seconds,"

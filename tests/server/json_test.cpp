@@ -103,23 +103,26 @@ TEST_CASE("statistics views written as text escape strings and separate rows", "
   CHECK(v.at("days_since_last_login").as_int64() == 12);
   CHECK(v.at("revenue_usd").as_double() == 7200.0);
   CHECK(v.size() == 12);
-  const std::vector<CountryGameStats> rows{{"DE", GameStats{1, 2, money("0.50"), 0, 0, 0, 1, 1, money("0.5000"), money("0.5000")}}, {"ES", GameStats{}}};
-  CHECK(to_json_text(rows) ==
-        R"([{"country":"DE","daily_active_users":1,"logins":2,"revenue_usd":0.5,"paid_users":0,)"
-        R"("avg_sessions_per_user":0.0,"avg_time_spent_seconds":0.0,"new_users":1,"payers":1,"arpdau_usd":0.5,"arppu_usd":0.5},)"
-        R"({"country":"ES","daily_active_users":0,"logins":0,"revenue_usd":0.0,"paid_users":0,)"
-        R"("avg_sessions_per_user":0.0,"avg_time_spent_seconds":0.0,"new_users":0,"payers":0,"arpdau_usd":0.0,"arppu_usd":0.0}])");
+  const std::vector<CountryGameStats> rows{
+      {"DE", GameStats{1, 2, money("0.50"), 0, 0, 0, 1, 1, money("0.5000"), money("0.5000")}}, {"ES", GameStats{}}};
+  CHECK(
+      to_json_text(rows) ==
+      R"([{"country":"DE","daily_active_users":1,"logins":2,"revenue_usd":0.5,"paid_users":0,)"
+      R"("avg_sessions_per_user":0.0,"avg_time_spent_seconds":0.0,"new_users":1,"payers":1,"arpdau_usd":0.5,"arppu_usd":0.5},)"
+      R"({"country":"ES","daily_active_users":0,"logins":0,"revenue_usd":0.0,"paid_users":0,)"
+      R"("avg_sessions_per_user":0.0,"avg_time_spent_seconds":0.0,"new_users":0,"payers":0,"arpdau_usd":0.0,"arppu_usd":0.0}])");
   CHECK(to_json_text(std::vector<DayGameStats>{}) == "[]");
 }
 
 TEST_CASE("retention view: every K in order, nulls written as null", "[json]") {
-  CHECK(to_json_text(test::sample_retention_rows()) ==
-        R"([{"date":"2010-05-08","new_users":3,"retained_d1":1,"retention_d1":0.3333,"retained_d3":0,"retention_d3":0.0,)"
-        R"("retained_d7":null,"retention_d7":null,"retained_d14":null,"retention_d14":null,"retained_d30":null,)"
-        R"("retention_d30":null},)"
-        R"({"date":"2010-05-09","new_users":0,"retained_d1":0,"retention_d1":null,"retained_d3":null,"retention_d3":null,)"
-        R"("retained_d7":null,"retention_d7":null,"retained_d14":null,"retention_d14":null,"retained_d30":null,)"
-        R"("retention_d30":null}])");
+  CHECK(
+      to_json_text(test::sample_retention_rows()) ==
+      R"([{"date":"2010-05-08","new_users":3,"retained_d1":1,"retention_d1":0.3333,"retained_d3":0,"retention_d3":0.0,)"
+      R"("retained_d7":null,"retention_d7":null,"retained_d14":null,"retention_d14":null,"retained_d30":null,)"
+      R"("retention_d30":null},)"
+      R"({"date":"2010-05-09","new_users":0,"retained_d1":0,"retention_d1":null,"retained_d3":null,"retention_d3":null,)"
+      R"("retained_d7":null,"retention_d7":null,"retained_d14":null,"retention_d14":null,"retained_d30":null,)"
+      R"("retention_d30":null}])");
   CHECK(to_json_text(std::vector<RetentionRow>{}) == "[]");
 }
 

@@ -23,7 +23,8 @@ BadRequest bad(const Parsed<T>& parsed) {
 
 template <class T>
 T ok(const Parsed<T>& parsed) {
-  if (const auto* error = std::get_if<BadRequest>(&parsed)) FAIL("unexpected 400: " << error->parameter << ": " << error->message);
+  if (const auto* error = std::get_if<BadRequest>(&parsed))
+    FAIL("unexpected 400: " << error->parameter << ": " << error->message);
   return std::get<T>(parsed);
 }
 
@@ -95,8 +96,8 @@ TEST_CASE("unknown and repeated parameters are 400", "[params]") {
   CHECK(bad(parse_game_stats_query(target_of("/x?date=2010-05-08&date=2010-05-08").params)).parameter == "date");
   CHECK(bad(parse_game_stats_query(target_of("/x?date=2010-05-08&country=DE&country=IT").params)).parameter ==
         "country");
-  CHECK(bad(parse_game_daily_query(target_of("/x?from=2010-05-08&to=2010-05-09&date=2010-05-08").params))
-            .parameter == "date");
+  CHECK(bad(parse_game_daily_query(target_of("/x?from=2010-05-08&to=2010-05-09&date=2010-05-08").params)).parameter ==
+        "date");
   CHECK(check_no_params(target_of("/healthz?verbose=1").params)->parameter == "verbose");
   CHECK_FALSE(check_no_params(target_of("/healthz?").params).has_value());  // an empty query is no parameter
   CHECK_FALSE(check_no_params(target_of("/healthz").params).has_value());
@@ -162,8 +163,8 @@ TEST_CASE("format: json by default, csv on request, anything else names format",
   for (const char* format : {"CSV", "xml", "", "csv ", "json,csv"}) {
     INFO(format);
     CHECK(bad(parse_game_stats_query({Param{"format", std::string(format)}})).parameter == "format");
-    CHECK(bad(parse_game_daily_query({Param{"from", "2010-05-08"}, Param{"to", "2010-05-08"},
-                                      Param{"format", std::string(format)}}))
+    CHECK(bad(parse_game_daily_query(
+                  {Param{"from", "2010-05-08"}, Param{"to", "2010-05-08"}, Param{"format", std::string(format)}}))
               .parameter == "format");
   }
   CHECK(bad(parse_game_stats_query(target_of("/x?format=csv&format=csv").params)).parameter == "format");

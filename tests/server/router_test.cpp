@@ -62,15 +62,15 @@ TEST_CASE("every route resolves, with its captures", "[router]") {
 
 TEST_CASE("unknown routes are 404, other methods 405 with Allow", "[router]") {
   Fixture f;
-  for (const char* target : {"/v1", "/assets", "/assets/", "/assets/a/b", "/v1/users/x", "/v1/users/x/stats/", "/healthz/", "//healthz", "/HEALTHZ",
-                             "/v1/game/stats/extra", "/queryuserdata"}) {
+  for (const char* target : {"/v1", "/assets", "/assets/", "/assets/a/b", "/v1/users/x", "/v1/users/x/stats/",
+                             "/healthz/", "//healthz", "/HEALTHZ", "/v1/game/stats/extra", "/queryuserdata"}) {
     INFO(target);
     const Reply reply = f.get(target);
     CHECK(reply.status == http::status::not_found);
     CHECK(body(reply).at("error") == "not_found");
   }
-  for (const auto method : {http::verb::post, http::verb::put, http::verb::delete_, http::verb::options,
-                            http::verb::patch}) {
+  for (const auto method :
+       {http::verb::post, http::verb::put, http::verb::delete_, http::verb::options, http::verb::patch}) {
     const Reply reply = f.get("/v1/game/stats", method);
     CHECK(reply.status == http::status::method_not_allowed);
     CHECK(header(reply, "Allow") == "GET, HEAD, OPTIONS");
@@ -118,8 +118,8 @@ TEST_CASE("bad parameters are 400 without touching the database", "[router]") {
 
 TEST_CASE("an unreachable database is 503 with Retry-After", "[router]") {
   Fixture f;
-  for (const char* target : {"/v1/game/stats", "/v1/users/a1a1a1a1-683b-11ee-aca7-8699b86be788/stats",
-                             "/v1/loads/latest"}) {
+  for (const char* target :
+       {"/v1/game/stats", "/v1/users/a1a1a1a1-683b-11ee-aca7-8699b86be788/stats", "/v1/loads/latest"}) {
     INFO(target);
     const Reply reply = f.get(target);
     CHECK(reply.status == http::status::service_unavailable);
@@ -146,14 +146,18 @@ TEST_CASE("handler failures map to 503 / 500, never escape", "[router]") {
   CHECK(body(reply).at("error") == "pool_exhausted");
   CHECK(header(reply, "Retry-After").has_value());
 
-  reply = run_throwing([](const RouteContext&) -> Reply { throw ge::db::Error("relation missing", ge::db::sqlstate::kUndefinedTable); });
+  reply = run_throwing(
+      [](const RouteContext&) -> Reply { throw ge::db::Error("relation missing", ge::db::sqlstate::kUndefinedTable); });
   CHECK(body(reply).at("error") == "no_data");
   CHECK(header(reply, "Retry-After").has_value());
-  reply = run_throwing([](const RouteContext&) -> Reply { throw ge::db::Error("no schema", ge::db::sqlstate::kInvalidSchemaName); });
+  reply = run_throwing(
+      [](const RouteContext&) -> Reply { throw ge::db::Error("no schema", ge::db::sqlstate::kInvalidSchemaName); });
   CHECK(body(reply).at("error") == "no_data");
-  reply = run_throwing([](const RouteContext&) -> Reply { throw ge::db::Error("canceled", ge::db::sqlstate::kQueryCanceled); });
+  reply = run_throwing(
+      [](const RouteContext&) -> Reply { throw ge::db::Error("canceled", ge::db::sqlstate::kQueryCanceled); });
   CHECK(reply.status == http::status::service_unavailable);
-  reply = run_throwing([](const RouteContext&) -> Reply { throw ge::db::Error("admin shutdown", ge::db::sqlstate::kAdminShutdown); });
+  reply = run_throwing(
+      [](const RouteContext&) -> Reply { throw ge::db::Error("admin shutdown", ge::db::sqlstate::kAdminShutdown); });
   CHECK(body(reply).at("error") == "db_unavailable");
   reply = run_throwing([](const RouteContext&) -> Reply { throw ge::db::Error("syntax", "42601"); });
   CHECK(reply.status == http::status::internal_server_error);

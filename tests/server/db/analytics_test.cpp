@@ -83,7 +83,7 @@ TEST_CASE("§7.1: new users, payers and the ratios of the exact revenue", "[db][
   CHECK(day.arppu_usd.text() == "0.5");    // 1.00005 / 2 = 0.500025
   const auto de = query_game_stats(*lease, ge::parse_day("2010-05-08"), std::string("DE"));
   CHECK(de.arpdau_usd.text() == "0.3334");  // 1.00005 / 3 = 0.33335 exactly: half away from zero
-  CHECK(de.revenue_usd.text() == "1.0");  // cents
+  CHECK(de.revenue_usd.text() == "1.0");    // cents
   const auto edge = query_game_stats(*lease, ge::parse_day("2010-05-11"), std::nullopt);
   CHECK(edge.arpdau_usd.text() == "0.0001");  // 0.00005: half away from zero, not to even
   CHECK(edge.arppu_usd.text() == "0.0001");

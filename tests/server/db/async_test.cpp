@@ -75,9 +75,11 @@ TEST_CASE("async pool: at once when idle, else in order as connections come back
   auto expired = unclaimed();
   CHECK(pool.acquire_async({expired, [&](std::optional<Pool::Lease>) { expired_served = true; }}).status ==
         Pool::AsyncAcquire::queued);
-  CHECK(pool.acquire_async({unclaimed(), [&](std::optional<Pool::Lease> lease) {
+  CHECK(pool.acquire_async({unclaimed(),
+                            [&](std::optional<Pool::Lease> lease) {
                               if (lease) second.emplace(std::move(*lease));
-                            }}).status == Pool::AsyncAcquire::queued);
+                            }})
+            .status == Pool::AsyncAcquire::queued);
   expired->store(true);
   first.lease.reset();  // released: handed straight to the live waiter
   CHECK_FALSE(expired_served);

@@ -29,8 +29,7 @@ class Database {
     try {
       ge::db::Connection admin(admin_);
       admin.exec("DROP DATABASE IF EXISTS " + ge::db::quote_identifier(name_) + " WITH (FORCE)");
-    } catch (...) {
-    }
+    } catch (...) {}
   }
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

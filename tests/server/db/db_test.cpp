@@ -32,7 +32,9 @@ void make_generation(Connection& conn, const std::string& schema, int logins) {
   conn.exec(ge::sql_file("g10_tables.sql"));
   conn.exec("INSERT INTO game_totals VALUES ('DE', 1, 0, 1, " + std::to_string(logins) +
             ", 1, 1, 10, 1, 0, 1.005, 0);"
-            "INSERT INTO dataset VALUES (" + std::to_string(logins) + ", now(), '2010-05-08', '2010-05-10');"
+            "INSERT INTO dataset VALUES (" +
+            std::to_string(logins) +
+            ", now(), '2010-05-08', '2010-05-10');"
             "SET search_path = public");
 }
 
@@ -94,7 +96,8 @@ TEST_CASE("pool: a killed connection is replaced and statements prepared again",
   }
   terminate(db.url(), pid);  // as after a database restart
   // run() notices the broken connection and retries once on a fresh one.
-  const auto fresh = pool.run(Clock::now() + std::chrono::seconds(2), [](PooledConnection& c) { return backend_pid(c); });
+  const auto fresh =
+      pool.run(Clock::now() + std::chrono::seconds(2), [](PooledConnection& c) { return backend_pid(c); });
   CHECK(fresh != pid);
   CHECK(pool.stats().query_errors == 1);
 
@@ -122,7 +125,8 @@ TEST_CASE("pool: after every connection is killed the first run() still succeeds
   }
   REQUIRE(pool.stats().open == 3);
   for (const auto& pid : pids) terminate(db.url(), pid);
-  const auto fresh = pool.run(Clock::now() + std::chrono::seconds(2), [](PooledConnection& c) { return backend_pid(c); });
+  const auto fresh =
+      pool.run(Clock::now() + std::chrono::seconds(2), [](PooledConnection& c) { return backend_pid(c); });
   CHECK(std::find(pids.begin(), pids.end(), fresh) == pids.end());
   CHECK(pool.stats().query_errors == 1);  // one dead connection tried, not two
   CHECK(pool.stats().open == 1);
@@ -134,7 +138,8 @@ TEST_CASE("a database that cannot be reached is 503 db_unavailable", "[db]") {
   Metrics metrics;
   Services services{pool, metrics};
   auto resolution = resolve(http::verb::get, "/v1/game/stats");
-  const Reply reply = run(std::get<ResolvedRequest>(resolution.outcome), services, Clock::now() + std::chrono::seconds(1));
+  const Reply reply =
+      run(std::get<ResolvedRequest>(resolution.outcome), services, Clock::now() + std::chrono::seconds(1));
   CHECK(reply.status == http::status::service_unavailable);
   CHECK(boost::json::parse(reply.body).at("error") == "db_unavailable");
 }

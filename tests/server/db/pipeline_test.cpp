@@ -7,8 +7,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <functional>
 #include <map>
 #include <memory>
@@ -203,8 +203,7 @@ TEST_CASE("query pipeline: declines past its depth, and close() gives the connec
   CHECK(lease->run(kDivide, {"2"}).value(0, 0) == "5");
 }
 
-TEST_CASE("query pipeline: answers in many reads, and no second PREPARE of a statement on its way",
-          "[db][pipeline]") {
+TEST_CASE("query pipeline: answers in many reads, and no second PREPARE of a statement on its way", "[db][pipeline]") {
   Database db("evserve_test_pipeline_reads");
   Rig rig(db.url());
   std::optional<QueryOutcome> first;

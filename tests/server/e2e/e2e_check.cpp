@@ -149,7 +149,8 @@ std::optional<std::string> compare_grouped(const json::array& expect, const json
   std::string previous;
   for (const auto& row : actual) {
     const auto& country = row.at("country").as_string();
-    if (!previous.empty() && std::string(country) <= previous) return "rows not sorted by country at " + std::string(country);
+    if (!previous.empty() && std::string(country) <= previous)
+      return "rows not sorted by country at " + std::string(country);
     previous = country;
   }
   const auto find = [](const json::array& rows, const json::string& country) -> const json::object* {
@@ -197,9 +198,12 @@ std::optional<std::vector<std::vector<std::string>>> parse_csv(std::string_view 
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (quoted) {
-      if (c != '"') field += c;
-      else if (i + 1 < text.size() && text[i + 1] == '"') field += text[++i];
-      else quoted = false;
+      if (c != '"')
+        field += c;
+      else if (i + 1 < text.size() && text[i + 1] == '"')
+        field += text[++i];
+      else
+        quoted = false;
     } else if (c == '"') {
       if (!field.empty() || was_quoted) return std::nullopt;
       quoted = was_quoted = true;
@@ -235,8 +239,7 @@ json::value csv_value(const std::string& field) {
     }
     const double number = std::stod(field, &used);
     if (used == field.size() && field.find_first_not_of("0123456789.-") == std::string::npos) return number;
-  } catch (const std::exception&) {
-  }
+  } catch (const std::exception&) {}
   return json::string(field);
 }
 
@@ -249,7 +252,8 @@ std::variant<json::value, std::string> csv_as_json(const std::string& body, bool
   json::array rows;
   for (std::size_t r = 1; r < records->size(); ++r) {
     const auto& record = (*records)[r];
-    if (record.size() != header.size()) return "record " + std::to_string(r) + " has " + std::to_string(record.size()) + " fields";
+    if (record.size() != header.size())
+      return "record " + std::to_string(r) + " has " + std::to_string(record.size()) + " fields";
     json::object row;
     for (std::size_t f = 0; f < header.size(); ++f) row[header[f]] = csv_value(record[f]);
     rows.push_back(std::move(row));
@@ -351,9 +355,9 @@ void expect_true(bool ok, const std::string& what) {
 std::string json_field(const Answer& a, const char* name) {
   try {
     const auto v = json::parse(a.body);
-    if (const auto* f = v.as_object().if_contains(name)) return f->is_string() ? std::string(f->as_string()) : json::serialize(*f);
-  } catch (const std::exception&) {
-  }
+    if (const auto* f = v.as_object().if_contains(name))
+      return f->is_string() ? std::string(f->as_string()) : json::serialize(*f);
+  } catch (const std::exception&) {}
   return {};
 }
 
@@ -388,8 +392,9 @@ void protocol_checks(Client& client) {
   };
   for (const auto& [target, parameter] : bad) {
     a = client.request(http::verb::get, target);
-    expect_true(a.status == 400 && json_field(a, "error") == "bad_request" && json_field(a, "parameter") == parameter,
-                std::string(target) + " → 400 naming " + parameter + ", got " + std::to_string(a.status) + " " + a.body);
+    expect_true(
+        a.status == 400 && json_field(a, "error") == "bad_request" && json_field(a, "parameter") == parameter,
+        std::string(target) + " → 400 naming " + parameter + ", got " + std::to_string(a.status) + " " + a.body);
   }
   a = client.request(http::verb::get, "/v1/game/stats?date=" + std::string(5000, '1'));
   expect_true(a.status == 414, "5000-byte target → 414, got " + std::to_string(a.status));
@@ -437,11 +442,16 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (arg == "--host") host = next();
-    else if (arg == "--port") port = next();
-    else if (arg == "--queries") queries_paths.push_back(next());
-    else if (arg == "--protocol") protocol = true;
-    else if (arg == "--max-reported") max_reported = std::stoi(next());
+    if (arg == "--host")
+      host = next();
+    else if (arg == "--port")
+      port = next();
+    else if (arg == "--queries")
+      queries_paths.push_back(next());
+    else if (arg == "--protocol")
+      protocol = true;
+    else if (arg == "--max-reported")
+      max_reported = std::stoi(next());
     else {
       std::cerr << "usage: server_e2e_check --host H --port P [--queries queries.jsonl] [--protocol]\n";
       return 2;
@@ -471,7 +481,8 @@ int main(int argc, char** argv) {
           const Answer answer = client.request(http::verb::get, target);
           if (const auto problem = check(query, answer)) {
             if (++failures <= max_reported) {
-              std::cerr << "FAIL " << queries_path << ":" << line_number << " GET " << target << ": " << *problem << '\n';
+              std::cerr << "FAIL " << queries_path << ":" << line_number << " GET " << target << ": " << *problem
+                        << '\n';
             }
           }
         }
@@ -481,15 +492,15 @@ int main(int argc, char** argv) {
           const Answer answer = client.request(http::verb::get, *target);
           if (const auto problem = check_csv(query, answer)) {
             if (++failures <= max_reported) {
-              std::cerr << "FAIL " << queries_path << ":" << line_number << " GET " << *target << ": " << *problem << '\n';
+              std::cerr << "FAIL " << queries_path << ":" << line_number << " GET " << *target << ": " << *problem
+                        << '\n';
             }
           }
         }
       }
     }
     std::cout << "server_e2e_check: " << queries << " queries, " << requests << " requests (" << csv_requests
-              << " format=csv)"
-              << (protocol ? ", protocol checks" : "") << ", " << failures << " failures\n";
+              << " format=csv)" << (protocol ? ", protocol checks" : "") << ", " << failures << " failures\n";
   } catch (const std::exception& e) {
     std::cerr << "server_e2e_check: " << e.what() << '\n';
     return 1;

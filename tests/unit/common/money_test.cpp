@@ -35,8 +35,8 @@ TEST_CASE("Decimal::parse reads plain non-negative decimals exactly") {
 
 TEST_CASE("Decimal::parse refuses everything but digits and one point") {
   for (const char* bad : {"", ".", "1.", ".5", "-1", "+1", "1e3", "1E3", " 1", "1 ", "1.2.3", "1,3", "0x10", "nan",
-                          "1234567890123456789",      // 19 significant digits
-                          "0.0000000000000000001"}) { // 19 fraction digits
+                          "1234567890123456789",       // 19 significant digits
+                          "0.0000000000000000001"}) {  // 19 fraction digits
     INFO(bad);
     CHECK_FALSE(Decimal::parse(bad));
   }

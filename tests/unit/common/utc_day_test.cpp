@@ -15,7 +15,8 @@ constexpr DayNumber kMay8Day = 14737;
 
 std::vector<std::pair<std::string, std::int64_t>> pieces(UnixSeconds begin, UnixSeconds end) {
   std::vector<std::pair<std::string, std::int64_t>> out;
-  ge::split_by_day(begin, end, [&](DayNumber day, std::int64_t seconds) { out.emplace_back(ge::format_day(day), seconds); });
+  ge::split_by_day(begin, end,
+                   [&](DayNumber day, std::int64_t seconds) { out.emplace_back(ge::format_day(day), seconds); });
   return out;
 }
 std::string ts_text(UnixSeconds ts) {
@@ -80,7 +81,7 @@ TEST_CASE("split_by_day splits a half-open range (begin in, end out) over the UT
   CHECK(pieces(kMay8 + 86300, kMay8 + 86600) == Pieces{{"2010-05-08", 100}, {"2010-05-09", 200}});
   CHECK(pieces(kMay8, kMay8 + 1) == Pieces{{"2010-05-08", 1}});
   CHECK(pieces(kMay8, kMay8 + 86400) == Pieces{{"2010-05-08", 86400}});  // midnight to midnight: one day
-  CHECK(pieces(kMay8 - 1, kMay8) == Pieces{{"2010-05-07", 1}});           // end is exclusive
+  CHECK(pieces(kMay8 - 1, kMay8) == Pieces{{"2010-05-07", 1}});          // end is exclusive
   CHECK(pieces(kMay8 + 43200, kMay8 + 2 * 86400 + 43200) ==
         Pieces{{"2010-05-08", 43200}, {"2010-05-09", 86400}, {"2010-05-10", 43200}});
   CHECK(pieces(kMay8 + 5, kMay8 + 5).empty());  // a 0 s interval touches no day

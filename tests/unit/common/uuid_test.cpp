@@ -22,15 +22,15 @@ TEST_CASE("parse_uuid accepts 8-4-4-4-12 hex digits in any case") {
 }
 
 TEST_CASE("parse_uuid rejects anything but the canonical shape") {
-  for (const char* bad : {"", "not-a-uuid", "a1a1a1a1683b11eeaca78699b86be788",       // no hyphens
-                          "a1a1a1a1-683b-11ee-aca7-8699b86be78",                       // 35 chars
-                          "a1a1a1a1-683b-11ee-aca7-8699b86be7888",                     // 37 chars
-                          "a1a1a1a1-683b-11ee-aca78-699b86be788",                      // hyphen moved
-                          "a1a1a1a1_683b-11ee-aca7-8699b86be788",                      // not a hyphen
-                          "g1a1a1a1-683b-11ee-aca7-8699b86be788",                      // not hex
-                          "a1a1a1a1-683b-11ee-aca7-8699b86be78 ",                      // space
-                          "{1a1a1a1-683b-11ee-aca7-8699b86be78}",                      // braces
-                          "a1a1a1a1-683b-11ee-aca7-8699b86be7\xC3\xA9"}) {             // non-ASCII
+  for (const char* bad : {"", "not-a-uuid", "a1a1a1a1683b11eeaca78699b86be788",  // no hyphens
+                          "a1a1a1a1-683b-11ee-aca7-8699b86be78",                 // 35 chars
+                          "a1a1a1a1-683b-11ee-aca7-8699b86be7888",               // 37 chars
+                          "a1a1a1a1-683b-11ee-aca78-699b86be788",                // hyphen moved
+                          "a1a1a1a1_683b-11ee-aca7-8699b86be788",                // not a hyphen
+                          "g1a1a1a1-683b-11ee-aca7-8699b86be788",                // not hex
+                          "a1a1a1a1-683b-11ee-aca7-8699b86be78 ",                // space
+                          "{1a1a1a1-683b-11ee-aca7-8699b86be78}",                // braces
+                          "a1a1a1a1-683b-11ee-aca7-8699b86be7\xC3\xA9"}) {       // non-ASCII
     INFO(bad);
     CHECK_FALSE(ge::parse_uuid(bad));
   }
@@ -45,7 +45,8 @@ TEST_CASE("uuids are stored and written lower-case") {
   ge::format_uuid(*id, out);
   CHECK(std::string(out, ge::kUuidTextLength) == "f6f6f6f6-683b-11ee-aca7-8699b86be788");
   CHECK(out[ge::kUuidTextLength] == '#');  // exactly 36 characters written
-  CHECK(ge::to_string(ge::Uuid{0x0123456789abcdefULL, 0xfedcba9876543210ULL}) == "01234567-89ab-cdef-fedc-ba9876543210");
+  CHECK(ge::to_string(ge::Uuid{0x0123456789abcdefULL, 0xfedcba9876543210ULL}) ==
+        "01234567-89ab-cdef-fedc-ba9876543210");
 }
 
 TEST_CASE("uuid order, equality and hash") {
@@ -75,10 +76,9 @@ TEST_CASE("UuidIndex numbers ids in order of first sight, across growth") {
 
 TEST_CASE("UuidIndex::sort_ids renumbers the ids in PostgreSQL's uuid order and maps the old numbers") {
   ge::UuidIndex index;
-  const ge::Uuid ids[] = {*ge::parse_uuid("f0000000-0000-0000-0000-000000000001"),
-                          *ge::parse_uuid("00000000-0000-0000-ffff-000000000000"),
-                          *ge::parse_uuid("00000000-0000-0001-0000-000000000000"),
-                          *ge::parse_uuid("80000000-0000-0000-0000-000000000000")};
+  const ge::Uuid ids[] = {
+      *ge::parse_uuid("f0000000-0000-0000-0000-000000000001"), *ge::parse_uuid("00000000-0000-0000-ffff-000000000000"),
+      *ge::parse_uuid("00000000-0000-0001-0000-000000000000"), *ge::parse_uuid("80000000-0000-0000-0000-000000000000")};
   for (const ge::Uuid& id : ids) index.number_of(id);
   index.drop_lookup();
   const std::vector<std::uint32_t> new_number = index.sort_ids();

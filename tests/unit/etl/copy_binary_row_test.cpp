@@ -32,7 +32,8 @@ TEST_CASE("numeric is sent in PostgreSQL's base-10000 wire form") {
 TEST_CASE("fields carry big-endian lengths, NULL is -1, text replaces NUL") {
   std::string out;
   ge::BinaryRow(out, 3).int4(258).null().text(std::string_view("a\0b", 3));
-  const std::vector<int> want{0, 3, 0, 0, 0, 4, 0, 0, 1, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 5, 'a', 0xEF, 0xBF, 0xBD, 'b'};
+  const std::vector<int> want{0,    3,    0, 0, 0, 4, 0,   0,    1,    2,    0xFF, 0xFF,
+                              0xFF, 0xFF, 0, 0, 0, 5, 'a', 0xEF, 0xBF, 0xBD, 'b'};
   std::vector<int> got;
   for (char c : out) got.push_back(static_cast<unsigned char>(c));
   CHECK(got == want);

@@ -77,8 +77,10 @@ std::map<std::string, std::vector<Column>> create_tables(std::string_view sql_te
         item_start = i + 1;
         std::size_t pos = 0;
         Column column{word_at(item, pos), word_at(item, pos)};
-        static const std::vector<std::string> kConstraints{"check", "primary", "unique", "constraint", "foreign", "exclude"};
-        if (!column.name.empty() && std::find(kConstraints.begin(), kConstraints.end(), column.name) == kConstraints.end())
+        static const std::vector<std::string> kConstraints{"check",      "primary", "unique",
+                                                           "constraint", "foreign", "exclude"};
+        if (!column.name.empty() &&
+            std::find(kConstraints.begin(), kConstraints.end(), column.name) == kConstraints.end())
           columns.push_back(column);
       }
       if (depth == 0) {
@@ -93,9 +95,8 @@ std::map<std::string, std::vector<Column>> create_tables(std::string_view sql_te
 // The decoder's kind letter (unit_support.hpp's render_field) of a PostgreSQL type.
 char kind_of(const std::string& type) {
   static const std::map<std::string, char> kKinds{
-      {"uuid", 'U'},   {"text", 'S'},    {"char", 'S'},    {"varchar", 'S'}, {"timestamptz", 'T'},
-      {"bigint", 'I'}, {"integer", 'I'}, {"smallint", 'I'}, {"date", 'D'},   {"numeric", 'N'},
-      {"boolean", 'B'},
+      {"uuid", 'U'},    {"text", 'S'},     {"char", 'S'}, {"varchar", 'S'}, {"timestamptz", 'T'}, {"bigint", 'I'},
+      {"integer", 'I'}, {"smallint", 'I'}, {"date", 'D'}, {"numeric", 'N'}, {"boolean", 'B'},
   };
   const auto it = kKinds.find(type);
   return it == kKinds.end() ? '?' : it->second;

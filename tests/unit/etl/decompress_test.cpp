@@ -33,7 +33,8 @@ std::string content_of(const std::string& path, std::size_t step = 1u << 16) {
 // Lines that do not compress to nothing: varied numbers.
 std::string sample_lines(int count) {
   std::string text;
-  for (int i = 0; i < count; ++i) text += "{\"event_id\": " + std::to_string(i * 7919 % 100003) + ", \"n\": " + std::to_string(i) + "}\n";
+  for (int i = 0; i < count; ++i)
+    text += "{\"event_id\": " + std::to_string(i * 7919 % 100003) + ", \"n\": " + std::to_string(i) + "}\n";
   return text;
 }
 }  // namespace
@@ -89,15 +90,16 @@ TEST_CASE("a broken compressed file is BadInputError naming the file and the off
       CHECK_THROWS_MATCHES(content_of(path), ge::BadInputError,
                            Catch::Matchers::Predicate<ge::BadInputError>([&](const ge::BadInputError& e) {
                              const std::string what = e.what();
-                             return what.find(path) != std::string::npos && what.find("truncated gzip") != std::string::npos &&
+                             return what.find(path) != std::string::npos &&
+                                    what.find("truncated gzip") != std::string::npos &&
                                     what.find("offset " + std::to_string(cut)) != std::string::npos;
                            }));
     }
     for (std::size_t cut : {std::size_t{4}, zs.size() / 2, zs.size() - 1}) {
       INFO("zstd cut at " << cut);
       const auto path = dir.write("cut.zst", zs.substr(0, cut));
-      CHECK_THROWS_WITH(content_of(path), Contains(path) && Contains("truncated zstd") &&
-                                               Contains("offset " + std::to_string(cut)));
+      CHECK_THROWS_WITH(content_of(path),
+                        Contains(path) && Contains("truncated zstd") && Contains("offset " + std::to_string(cut)));
     }
   }
   SECTION("corrupt data, a bad checksum, trailing bytes that are no member") {
@@ -117,7 +119,10 @@ TEST_CASE("a broken compressed file is BadInputError naming the file and the off
 
 TEST_CASE("the line reader reads decompressed lines as it reads a plain file") {
   ge_test::TempDir dir;
-  const std::string text = "\xEF\xBB\xBF" "first\r\nsecond\n\n" + std::string(300, 'x') + "\nlast";
+  const std::string text =
+      "\xEF\xBB\xBF"
+      "first\r\nsecond\n\n" +
+      std::string(300, 'x') + "\nlast";
   const auto plain = dir.write("p.jsonl", text);
   const auto gz = dir.write("g.jsonl", gzip(text));
   auto lines_of = [](ge::LineReader& reader) {

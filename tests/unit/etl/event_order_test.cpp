@@ -41,18 +41,18 @@ TEST_CASE("all twelve cells of the state machine, in time order whatever the fil
     std::string expected;
   };
   const std::vector<Step> timeline{
-      {login(101, t + 0, kUserA), "not_registered"},                          // unregistered + login
-      {logout(102, t + 1, kUserA), "not_registered"},                         // unregistered + logout
-      {transaction(103, t + 2, kUserA), "not_registered"},                    // unregistered + transaction
-      {registration(1, t + 10, kUserA), "accepted"},                          // unregistered + registration
-      {registration(2, t + 11, kUserA), "already_registered"},                // logged in + registration
-      {login(104, t + 12, kUserA), "already_logged_in"},                      // logged in + login
-      {transaction(105, t + 13, kUserA, "1.99", "EUR"), "accepted"},          // logged in + transaction
-      {logout(106, t + 14, kUserA), "accepted"},                              // logged in + logout
-      {registration(3, t + 15, kUserA), "already_registered"},                // logged out + registration
-      {logout(107, t + 16, kUserA), "not_logged_in"},                         // logged out + logout
-      {transaction(108, t + 17, kUserA), "not_logged_in"},                    // logged out + transaction
-      {login(109, t + 18, kUserA), "accepted"},                               // logged out + login
+      {login(101, t + 0, kUserA), "not_registered"},                  // unregistered + login
+      {logout(102, t + 1, kUserA), "not_registered"},                 // unregistered + logout
+      {transaction(103, t + 2, kUserA), "not_registered"},            // unregistered + transaction
+      {registration(1, t + 10, kUserA), "accepted"},                  // unregistered + registration
+      {registration(2, t + 11, kUserA), "already_registered"},        // logged in + registration
+      {login(104, t + 12, kUserA), "already_logged_in"},              // logged in + login
+      {transaction(105, t + 13, kUserA, "1.99", "EUR"), "accepted"},  // logged in + transaction
+      {logout(106, t + 14, kUserA), "accepted"},                      // logged in + logout
+      {registration(3, t + 15, kUserA), "already_registered"},        // logged out + registration
+      {logout(107, t + 16, kUserA), "not_logged_in"},                 // logged out + logout
+      {transaction(108, t + 17, kUserA), "not_logged_in"},            // logged out + transaction
+      {login(109, t + 18, kUserA), "accepted"},                       // logged out + login
   };
   // Written to the file in reverse: line 1 is the last event in time.
   std::vector<std::string> file;
@@ -74,8 +74,7 @@ TEST_CASE("all twelve cells of the state machine, in time order whatever the fil
   CHECK(r.table(Table::sessions) == Rows{"1|" + A + "|" + ts(t + 10) + "|106|" + ts(t + 14) + "|4|t",
                                          "109|" + A + "|" + ts(t + 18) + "|NULL|NULL|NULL|f"});
   CHECK(r.table(Table::transactions) == Rows{"105|" + A + "|" + ts(t + 13) + "|1.99|EUR|2.587"});
-  CHECK(r.table(Table::users) ==
-        Rows{A + "|Horst|DE|iOS|ads|" + ts(t + 10) + "|1|2|1|4|2010-05-08|1|2.587"});
+  CHECK(r.table(Table::users) == Rows{A + "|Horst|DE|iOS|ads|" + ts(t + 10) + "|1|2|1|4|2010-05-08|1|2.587"});
   CHECK(r.table(Table::user_daily) == Rows{A + "|2010-05-08|2|1|4|1|2.587|2010-05-08"});
   CHECK(r.counts.accepted_by_type == std::array<std::uint64_t, 4>{1, 1, 1, 1});
   CHECK(r.counts.logins == 2);
@@ -90,7 +89,8 @@ TEST_CASE("a user whose registration was rejected stays unregistered until an ac
   const auto r = run_pipeline(lines_of({
       registration(1, t, kUserB, R"("country": "de", "device_os": "iOS", "marketing_campaign": null)"),
       login(2, t + 10, kUserB),
-      registration(3, t + 20, kUserB, R"("country": "US", "name": null, "device_os": "Android", "marketing_campaign": "")"),
+      registration(3, t + 20, kUserB,
+                   R"("country": "US", "name": null, "device_os": "Android", "marketing_campaign": "")"),
       login(4, t + 30, kUserB),
       logout(5, t + 40, kUserB),
   }));
@@ -109,14 +109,14 @@ TEST_CASE("events in one second sort by type rank, then id") {
   const ge::UnixSeconds tc = kDay0 + 10800;
   const auto r = run_pipeline(lines_of({
       transaction(40, ta, kUserA, "0.99", "EUR"),  // 1: before A's registration in the file, after it in time
-      registration(1, ta, kUserA),                  // 2
-      registration(4, tb, kUserB),                  // 3: same second as id 3, larger id: comes second
-      logout(23, tb, kUserB),                       // 4: same second, rank 3: closes a 0 s session
-      registration(3, tb, kUserB),                  // 5: the registration that counts
-      registration(7, tc, kUserC),                  // 6
-      logout(71, tc + 100, kUserC),                 // 7: rank 3 sorts after the login of the same second
-      login(70, tc + 100, kUserC),                  // 8
-      logout(72, tc + 50, kUserC),                  // 9
+      registration(1, ta, kUserA),                 // 2
+      registration(4, tb, kUserB),                 // 3: same second as id 3, larger id: comes second
+      logout(23, tb, kUserB),                      // 4: same second, rank 3: closes a 0 s session
+      registration(3, tb, kUserB),                 // 5: the registration that counts
+      registration(7, tc, kUserC),                 // 6
+      logout(71, tc + 100, kUserC),                // 7: rank 3 sorts after the login of the same second
+      login(70, tc + 100, kUserC),                 // 8
+      logout(72, tc + 50, kUserC),                 // 9
   }));
   CHECK(r.at(1) == "accepted");
   CHECK(r.at(2) == "accepted");
@@ -142,17 +142,17 @@ TEST_CASE("events in one second sort by type rank, then id") {
 TEST_CASE("duplicate_event_id: the first in (timestamp, rank, line) order keeps the id") {
   const ge::UnixSeconds t = kDay0 + 20000;
   const auto r = run_pipeline(lines_of({
-      registration(6, t, kUserA),                                  // 1
-      logout(27, t + 50, kUserA),                                  // 2
-      login(14, t + 1000, kUserA),                                 // 3: later in time: duplicate
-      login(14, t + 500, kUserA),                                  // 4: earlier in time: keeps id 14
-      logout(28, t + 560, kUserA),                                 // 5
+      registration(6, t, kUserA),   // 1
+      logout(27, t + 50, kUserA),   // 2
+      login(14, t + 1000, kUserA),  // 3: later in time: duplicate
+      login(14, t + 500, kUserA),   // 4: earlier in time: keeps id 14
+      logout(28, t + 560, kUserA),  // 5
       // Same id, same second, different types: the lower rank (login) keeps it.
-      transaction(30, t + 600, kUserA),                            // 6: duplicate (rank 2)
-      login(30, t + 600, kUserA),                                  // 7: keeps
+      transaction(30, t + 600, kUserA),  // 6: duplicate (rank 2)
+      login(30, t + 600, kUserA),        // 7: keeps
       // Same id, timestamp and type, same content: the first line keeps it.
-      transaction(31, t + 700, kUserA, "4.99", "USD"),             // 8: keeps
-      transaction(31, t + 700, kUserA, "4.99", "USD"),             // 9: duplicate
+      transaction(31, t + 700, kUserA, "4.99", "USD"),  // 8: keeps
+      transaction(31, t + 700, kUserA, "4.99", "USD"),  // 9: duplicate
   }));
   CHECK(r.at(3) == "duplicate_event_id(event_id)");
   CHECK(r.at(4) == "accepted");
@@ -195,14 +195,14 @@ TEST_CASE("copies with the same key but other content: the first line keeps the 
 TEST_CASE("a schema-invalid line does not claim its id, a state-machine reject does") {
   const ge::UnixSeconds t = kDay0 + 30000;
   const auto r = run_pipeline(lines_of({
-      registration(5, t, kUserC),                         // 1
-      transaction(25, t + 10, kUserC, "5.0", "EUR"),      // 2: invalid amount, does not claim 25
-      logout(25, t + 20, kUserC),                         // 3: id 25 is free
-      login(95, t + 1, kUserB),                           // 4: B is unregistered: not_registered, but holds 95
-      login(96, t + 30, kUserC),                          // 5
-      transaction(95, t + 40, kUserC),                    // 6: 95 is taken by line 4 (earlier in time)
-      transaction(97, t + 50, kUserC),                    // 7: keeps 97
-      logout(97, t + 60, kUserB),                         // 8: duplicate, although B's event would be refused anyway
+      registration(5, t, kUserC),                     // 1
+      transaction(25, t + 10, kUserC, "5.0", "EUR"),  // 2: invalid amount, does not claim 25
+      logout(25, t + 20, kUserC),                     // 3: id 25 is free
+      login(95, t + 1, kUserB),                       // 4: B is unregistered: not_registered, but holds 95
+      login(96, t + 30, kUserC),                      // 5
+      transaction(95, t + 40, kUserC),                // 6: 95 is taken by line 4 (earlier in time)
+      transaction(97, t + 50, kUserC),                // 7: keeps 97
+      logout(97, t + 60, kUserB),                     // 8: duplicate, although B's event would be refused anyway
   }));
   CHECK(r.at(1) == "accepted");
   CHECK(r.at(2) == "invalid_value(transaction_amount)");
@@ -218,15 +218,14 @@ TEST_CASE("a schema-invalid line does not claim its id, a state-machine reject d
 
 TEST_CASE("sessions: split across UTC midnight, 0 s kept but not counted, 1 s counted, open at the end") {
   const auto r = run_pipeline(lines_of({
-      registration(1, kDay0 + 86300, kUserA),              // 2010-05-08 23:58:20
-      logout(2, kDay0 + 86600, kUserA),                    // 2010-05-09 00:03:20: 300 s = 100 + 200
-      login(3, kDay0 + 86400 + 3600, kUserA),              // 2010-05-09 01:00:00
-      logout(4, kDay0 + 86400 + 3601, kUserA),             // 1 s: counted
-      login(5, kDay0 + 2 * 86400 + 100, kUserA),           // 2010-05-10 00:01:40, never closed
-      registration(10, kDay0 + 1000, kUserB),
-      logout(11, kDay0 + 1000, kUserB),                    // 0 s
-      registration(20, kDay0 + 43200, kUserC),             // 2010-05-08 12:00
-      logout(21, kDay0 + 2 * 86400 + 43200, kUserC),       // 2010-05-10 12:00: three days
+      registration(1, kDay0 + 86300, kUserA),     // 2010-05-08 23:58:20
+      logout(2, kDay0 + 86600, kUserA),           // 2010-05-09 00:03:20: 300 s = 100 + 200
+      login(3, kDay0 + 86400 + 3600, kUserA),     // 2010-05-09 01:00:00
+      logout(4, kDay0 + 86400 + 3601, kUserA),    // 1 s: counted
+      login(5, kDay0 + 2 * 86400 + 100, kUserA),  // 2010-05-10 00:01:40, never closed
+      registration(10, kDay0 + 1000, kUserB), logout(11, kDay0 + 1000, kUserB),  // 0 s
+      registration(20, kDay0 + 43200, kUserC),                                   // 2010-05-08 12:00
+      logout(21, kDay0 + 2 * 86400 + 43200, kUserC),                             // 2010-05-10 12:00: three days
   }));
   CHECK(r.accepted == 9);
   CHECK(r.rejected() == 0);
@@ -270,23 +269,24 @@ TEST_CASE("sessions: split across UTC midnight, 0 s kept but not counted, 1 s co
 }
 
 TEST_CASE("transactions convert to USD exactly at the rate file's precision") {
-  const std::string rates = "{\"currency\": \"USD\", \"rate_to_usd\": \"1\"}\n"
-                            "{\"currency\": \"EUR\", \"rate_to_usd\": \"1.3\"}\n"
-                            "{\"currency\": \"JPY\", \"rate_to_usd\": 0.0067}\n";
+  const std::string rates =
+      "{\"currency\": \"USD\", \"rate_to_usd\": \"1\"}\n"
+      "{\"currency\": \"EUR\", \"rate_to_usd\": \"1.3\"}\n"
+      "{\"currency\": \"JPY\", \"rate_to_usd\": 0.0067}\n";
   const ge::UnixSeconds t = kDay0 + 100;
-  const auto r = run_pipeline(lines_of({
-                                  registration(1, t, kUserA, R"("country": "IT", "name": "R", "device_os": "Web", "marketing_campaign": null)"),
-                                  transaction(2, t + 1, kUserA, "0.99", "EUR"),
-                                  transaction(3, t + 2, kUserA, "9.990", "JPY"),
-                                  transaction(4, t + 3, kUserA, "99e-2", "USD"),
-                                  transaction(5, t + 4, kUserA, "0.989999999", "USD"),
-                              }),
-                              rates);
+  const auto r = run_pipeline(
+      lines_of({
+          registration(1, t, kUserA, R"("country": "IT", "name": "R", "device_os": "Web", "marketing_campaign": null)"),
+          transaction(2, t + 1, kUserA, "0.99", "EUR"),
+          transaction(3, t + 2, kUserA, "9.990", "JPY"),
+          transaction(4, t + 3, kUserA, "99e-2", "USD"),
+          transaction(5, t + 4, kUserA, "0.989999999", "USD"),
+      }),
+      rates);
   CHECK(r.money_scale == 6);
-  CHECK(r.table(Table::transactions) == Rows{"2|" + A + "|" + ts(t + 1) + "|0.99|EUR|1.287",
-                                             "3|" + A + "|" + ts(t + 2) + "|9.99|JPY|0.066933",
-                                             "4|" + A + "|" + ts(t + 3) + "|0.99|USD|0.99",
-                                             "5|" + A + "|" + ts(t + 4) + "|0.99|USD|0.99"});
+  CHECK(r.table(Table::transactions) ==
+        Rows{"2|" + A + "|" + ts(t + 1) + "|0.99|EUR|1.287", "3|" + A + "|" + ts(t + 2) + "|9.99|JPY|0.066933",
+             "4|" + A + "|" + ts(t + 3) + "|0.99|USD|0.99", "5|" + A + "|" + ts(t + 4) + "|0.99|USD|0.99"});
   CHECK(r.revenue.to_string() == "3.333933");
   CHECK(r.revenue.to_string_rounded(2) == "3.33");
   CHECK(r.counts.transactions == 4);
@@ -296,12 +296,13 @@ TEST_CASE("transactions convert to USD exactly at the rate file's precision") {
 TEST_CASE("users: identity, names, campaigns, paid users, rejected-only users leave no row") {
   const ge::UnixSeconds t = kDay0 + 500;
   const auto r = run_pipeline(lines_of({
-      registration(6, t, "F6F6F6F6-683B-11EE-ACA7-8699B86BE788",
-                   R"("country": "IT", "name": "Renata", "device_os": "Web", "marketing_campaign": "social", "extra": 1)"),
+      registration(
+          6, t, "F6F6F6F6-683B-11EE-ACA7-8699B86BE788",
+          R"("country": "IT", "name": "Renata", "device_os": "Web", "marketing_campaign": "social", "extra": 1)"),
       logout(26, t + 100, "f6f6f6f6-683b-11ee-aca7-8699b86be788"),  // the same user
       registration(3, t, kUserB, R"("country": "US", "name": null, "device_os": "Android", "marketing_campaign": "")"),
       registration(5, t, kUserC, R"("country": "ES", "device_os": "Web", "marketing_campaign": null)"),
-      login(15, t + 5, "d4d4d4d4-683b-11ee-aca7-8699b86be788"),      // never registered
+      login(15, t + 5, "d4d4d4d4-683b-11ee-aca7-8699b86be788"),              // never registered
       login(16, kDay0 + 5 * 86400, "d4d4d4d4-683b-11ee-aca7-8699b86be788"),  // later, rejected: not the last data day
   }));
   CHECK(r.at(1) == "accepted");
@@ -309,38 +310,32 @@ TEST_CASE("users: identity, names, campaigns, paid users, rejected-only users le
   CHECK(r.at(5) == "not_registered");
   CHECK(r.at(6) == "not_registered");
   const std::string f = "f6f6f6f6-683b-11ee-aca7-8699b86be788";
-  CHECK(sorted(r.table(Table::users)) ==
-        sorted(Rows{f + "|Renata|IT|Web|social|" + ts(t) + "|6|1|1|100|2010-05-08|0|0",
-                    B + "|NULL|US|Android|NULL|" + ts(t) + "|3|1|0|0|2010-05-08|0|0",
-                    C + "|NULL|ES|Web|NULL|" + ts(t) + "|5|1|0|0|2010-05-08|0|0"}));
+  CHECK(sorted(r.table(Table::users)) == sorted(Rows{f + "|Renata|IT|Web|social|" + ts(t) + "|6|1|1|100|2010-05-08|0|0",
+                                                     B + "|NULL|US|Android|NULL|" + ts(t) + "|3|1|0|0|2010-05-08|0|0",
+                                                     C + "|NULL|ES|Web|NULL|" + ts(t) + "|5|1|0|0|2010-05-08|0|0"}));
   CHECK(r.counts.users == 3);
   CHECK(r.counts.paid_users == 1);
   CHECK(r.counts.users_by_country == std::map<std::string, std::uint64_t>{{"ES", 1}, {"IT", 1}, {"US", 1}});
   CHECK(r.counts.last_event == t + 100);
-  CHECK(r.table(Table::game_totals) == Rows{"ES|1|0|1|1|0|0|0|0|0|0|0", "IT|1|1|1|1|1|1|100|1|0|0|0",
-                                            "US|1|0|1|1|0|0|0|0|0|0|0"});
-  CHECK(r.table(Table::game_cohorts) == Rows{"2010-05-08|ES|1|0|0|0|0|0", "2010-05-08|IT|1|0|0|0|0|0",
-                                             "2010-05-08|US|1|0|0|0|0|0"});
+  CHECK(r.table(Table::game_totals) ==
+        Rows{"ES|1|0|1|1|0|0|0|0|0|0|0", "IT|1|1|1|1|1|1|100|1|0|0|0", "US|1|0|1|1|0|0|0|0|0|0|0"});
+  CHECK(r.table(Table::game_cohorts) ==
+        Rows{"2010-05-08|ES|1|0|0|0|0|0", "2010-05-08|IT|1|0|0|0|0|0", "2010-05-08|US|1|0|0|0|0|0"});
 }
 
 TEST_CASE("SPEC §7: new users and payers per day and country, payers of all time, retention cohorts") {
   const ge::UnixSeconds t = kDay0 + 3600;  // 2010-05-08 01:00
   constexpr ge::UnixSeconds d = 86400;
   const auto r = run_pipeline(lines_of({
-      registration(1, t, kUserA),                              // DE, 2010-05-08
+      registration(1, t, kUserA),  // DE, 2010-05-08
       transaction(2, t + 10, kUserA, "0.99", "USD"),
-      transaction(3, t + 20, kUserA, "1.99", "USD"),           // two transactions: one payer
-      logout(4, t + 100, kUserA),
-      login(5, t + d, kUserA),                                 // R + 1
-      logout(6, t + d + 10, kUserA),
-      login(7, t + 7 * d, kUserA),                             // R + 7
-      transaction(8, t + 7 * d + 5, kUserA, "4.99", "USD"),
-      logout(9, t + 7 * d + 10, kUserA),
+      transaction(3, t + 20, kUserA, "1.99", "USD"),               // two transactions: one payer
+      logout(4, t + 100, kUserA), login(5, t + d, kUserA),         // R + 1
+      logout(6, t + d + 10, kUserA), login(7, t + 7 * d, kUserA),  // R + 7
+      transaction(8, t + 7 * d + 5, kUserA, "4.99", "USD"), logout(9, t + 7 * d + 10, kUserA),
       registration(10, t + d, kUserB, R"("country": "US", "device_os": "Web", "marketing_campaign": null)"),
-      logout(11, t + d + 50, kUserB),
-      login(12, t + 4 * d, kUserB),                            // B's R + 3
-      logout(13, t + 4 * d + 1, kUserB),
-      login(14, t + 31 * d, kUserB),                           // B's R + 30
+      logout(11, t + d + 50, kUserB), login(12, t + 4 * d, kUserB),      // B's R + 3
+      logout(13, t + 4 * d + 1, kUserB), login(14, t + 31 * d, kUserB),  // B's R + 30
   }));
   REQUIRE(r.accepted == 14);
   // Only the last two fields of game_daily (new users, payers) are new here.
@@ -369,9 +364,15 @@ TEST_CASE("an empty input builds an empty model") {
 
 TEST_CASE("results do not depend on buffer or COPY block sizes, nor on the order of lines") {
   const std::string content = lines_of({
-      registration(1, kDay0 + 86300, kUserA), logout(2, kDay0 + 86600, kUserA), transaction(9, kDay0 + 86400, kUserA),
-      registration(3, kDay0 + 10, kUserB), transaction(4, kDay0 + 20, kUserB, "2.99", "EUR"), login(5, kDay0 + 30, kUserB),
-      logout(6, kDay0 + 40, kUserB), logout(6, kDay0 + 40, kUserB), login(7, kDay0 + 50, kUserB),
+      registration(1, kDay0 + 86300, kUserA),
+      logout(2, kDay0 + 86600, kUserA),
+      transaction(9, kDay0 + 86400, kUserA),
+      registration(3, kDay0 + 10, kUserB),
+      transaction(4, kDay0 + 20, kUserB, "2.99", "EUR"),
+      login(5, kDay0 + 30, kUserB),
+      logout(6, kDay0 + 40, kUserB),
+      logout(6, kDay0 + 40, kUserB),
+      login(7, kDay0 + 50, kUserB),
   });
   const auto reference = run_pipeline(content);
   const auto small_chunks = run_pipeline(content, ge_test::kShippedRates, 7);
@@ -435,7 +436,7 @@ TEST_CASE("a large shuffled input (parallel sort path): every duplicate found, e
   CHECK(wrong == 0);
   // The kept copy is the earlier one: every session is 10 s.
   const auto sessions = r.table(Table::sessions);
-  CHECK(std::count_if(sessions.begin(), sessions.end(),
-                      [](const std::string& row) { return row.size() > 4 && row.substr(row.size() - 5) == "|10|t"; }) ==
-        static_cast<std::ptrdiff_t>(kUsers));
+  CHECK(std::count_if(sessions.begin(), sessions.end(), [](const std::string& row) {
+          return row.size() > 4 && row.substr(row.size() - 5) == "|10|t";
+        }) == static_cast<std::ptrdiff_t>(kUsers));
 }

@@ -78,40 +78,40 @@ TEST_CASE("parse: not JSON, not an object, bad UTF-8 and lone surrogates are mal
   const std::string ok_login = login_data(user_member('"' + kUser + '"'));
   check_cases({
       {"{", "malformed_json"},
-      {R"({"event_id": 1)", "malformed_json"},                                   // truncated
-      {ok_login.substr(0, ok_login.size() - 1), "malformed_json"},              // last brace missing
-      {ok_login + "}", "malformed_json"},                                       // trailing garbage
-      {ok_login + " {}", "malformed_json"},                                     // two values
-      {R"({'event_id': 1})", "malformed_json"},                                 // not JSON quotes
-      {R"({"event_id": 1,})", "malformed_json"},                                // trailing comma
-      {"[1, 2, 3]", "malformed_json"},                                          // valid JSON, not an object
+      {R"({"event_id": 1)", "malformed_json"},                      // truncated
+      {ok_login.substr(0, ok_login.size() - 1), "malformed_json"},  // last brace missing
+      {ok_login + "}", "malformed_json"},                           // trailing garbage
+      {ok_login + " {}", "malformed_json"},                         // two values
+      {R"({'event_id': 1})", "malformed_json"},                     // not JSON quotes
+      {R"({"event_id": 1,})", "malformed_json"},                    // trailing comma
+      {"[1, 2, 3]", "malformed_json"},                              // valid JSON, not an object
       {"42", "malformed_json"},
       {R"("text")", "malformed_json"},
       {"null", "malformed_json"},
       {"true", "malformed_json"},
       {"x", "malformed_json"},
-      {R"({"event_id": 01})", "malformed_json"},                                // leading zero
+      {R"({"event_id": 01})", "malformed_json"},  // leading zero
       {R"({"event_id": +1})", "malformed_json"},
       {R"({"event_id": .5})", "malformed_json"},
       {R"({"event_id": 1.})", "malformed_json"},
       {R"({"event_id": NaN})", "malformed_json"},
       {R"({"event_id": Infinity})", "malformed_json"},
-      {"{\"event_id\": 1, \"x\": \"a\tb\"}", "malformed_json"},                // raw control character in a string
-      {R"({"event_id": 1, "x": "\q"})", "malformed_json"},                     // invalid escape
-      {R"({"event_id": 1, "x": "\u12"})", "malformed_json"},                   // short \u escape
+      {"{\"event_id\": 1, \"x\": \"a\tb\"}", "malformed_json"},  // raw control character in a string
+      {R"({"event_id": 1, "x": "\q"})", "malformed_json"},       // invalid escape
+      {R"({"event_id": 1, "x": "\u12"})", "malformed_json"},     // short \u escape
       // A Latin-1 byte (0xFC) in a string: not UTF-8 (the tiny fixture's line 36).
       {"{\"event_id\": 101, \"event_timestamp\": 1273290000, \"event_type\": \"registration\", \"event_data\": "
        "{\"user_id\": \"0b0b0b0b-683b-11ee-aca7-8699b86be788\", \"country\": \"DE\", \"name\": \"J\xFCrgen\", "
        "\"device_os\": \"iOS\", \"marketing_campaign\": null}}",
        "malformed_json"},
-      {"{\"event_id\": 1, \"x\": \"\xC0\xAF\"}", "malformed_json"},               // overlong encoding
-      {"{\"event_id\": 1, \"x\": \"\xED\xA0\x80\"}", "malformed_json"},           // UTF-8-encoded surrogate
-      {"{\"event_id\": 1, \"x\": \"\xE2\x82\"}", "malformed_json"},               // truncated sequence
-      {"{\"event_id\": 1\xFF}", "malformed_json"},                                // stray byte outside strings
+      {"{\"event_id\": 1, \"x\": \"\xC0\xAF\"}", "malformed_json"},      // overlong encoding
+      {"{\"event_id\": 1, \"x\": \"\xED\xA0\x80\"}", "malformed_json"},  // UTF-8-encoded surrogate
+      {"{\"event_id\": 1, \"x\": \"\xE2\x82\"}", "malformed_json"},      // truncated sequence
+      {"{\"event_id\": 1\xFF}", "malformed_json"},                       // stray byte outside strings
       // Lone surrogate escapes in fields the SPEC reads: malformed, before any schema check.
-      {login_data(user_member(R"("\ud800")")), "malformed_json"},                // would be invalid_value otherwise
-      {login_data(user_member(R"("\udc00")")), "malformed_json"},                // lone low surrogate
-      {login_data(user_member(R"("\ud800\u0041")")), "malformed_json"},          // high not followed by low
+      {login_data(user_member(R"("\ud800")")), "malformed_json"},        // would be invalid_value otherwise
+      {login_data(user_member(R"("\udc00")")), "malformed_json"},        // lone low surrogate
+      {login_data(user_member(R"("\ud800\u0041")")), "malformed_json"},  // high not followed by low
       {reg(kCountry, R"("name": "ab\ud83dcd")"), "malformed_json"},
       {reg(kCountry, kName, kDevice, R"("marketing_campaign": "\udfff")"), "malformed_json"},
       {R"({"event_id": 1, "event_timestamp": 1, "event_type": "\ud800", "event_data": {}})", "malformed_json"},
@@ -330,7 +330,8 @@ TEST_CASE("registration device_os: exactly iOS, Android or Web") {
       {reg(kCountry, kName, R"("device_os": "Android")"), "accepted"},
       {reg(kCountry, kName, R"("device_os": "Web")"), "accepted"},
   });
-  CHECK(parse_one(reg(kCountry, kName, R"("device_os": "Android")")).event.registration.device_os == ge::DeviceOs::Android);
+  CHECK(parse_one(reg(kCountry, kName, R"("device_os": "Android")")).event.registration.device_os ==
+        ge::DeviceOs::Android);
   CHECK(parse_one(reg(kCountry, kName, R"("device_os": "Web")")).event.registration.device_os == ge::DeviceOs::Web);
   CHECK(parse_one(reg()).event.registration.device_os == ge::DeviceOs::iOS);
 }
@@ -402,7 +403,8 @@ TEST_CASE("transaction_currency: a string that exchange_rates.jsonl lists") {
   const auto rates = ge::ExchangeRates::parse(R"({"currency": "GBP", "rate_to_usd": "1.25"})", "rates");
   PaddedParser gbp(rates);
   CHECK(describe(gbp.parse(tx(amount("0.99"), R"("transaction_currency": "GBP")"))) == "accepted");
-  CHECK(describe(gbp.parse(tx(amount("0.99"), R"("transaction_currency": "USD")"))) == "invalid_value(transaction_currency)");
+  CHECK(describe(gbp.parse(tx(amount("0.99"), R"("transaction_currency": "USD")"))) ==
+        "invalid_value(transaction_currency)");
 }
 
 TEST_CASE("fields are checked in SPEC order: the first failure is the reason") {
@@ -440,7 +442,7 @@ TEST_CASE("fields of other types and unknown fields are ignored") {
       {login_data(user_member('"' + kUser + '"') + R"(, "country": "xx", "transaction_amount": "bad", "device_os": 1)"),
        "accepted"},
       {with_data("logout", user_member('"' + kUser + '"') + R"(, "marketing_campaign": 5)"), "accepted"},
-      {tx(amount("0.99")) .substr(0, tx(amount("0.99")).size() - 2) + R"(, "country": 1, "name": [] }})", "accepted"},
+      {tx(amount("0.99")).substr(0, tx(amount("0.99")).size() - 2) + R"(, "country": 1, "name": [] }})", "accepted"},
       {reg().substr(0, reg().size() - 2) + R"(, "transaction_amount": "x", "extra": {"deep": [1, 2]}}})", "accepted"},
       {R"({"event_id": 1, "event_timestamp": 1, "event_type": "login", "source": "app", "v": 2.5, "event_data": {"user_id": ")" +
            kUser + R"("}, "x": null})",
@@ -460,8 +462,8 @@ TEST_CASE("an accepted event carries its values") {
   CHECK(outcome.event.transaction.currency == 1);
   CHECK_FALSE(outcome.duplicate_keys);
 
-  const auto r = parse_one(reg(R"("country": "IT")", R"("name": "Renata")", R"("device_os": "Web")",
-                               R"("marketing_campaign": "social")"));
+  const auto r = parse_one(
+      reg(R"("country": "IT")", R"("name": "Renata")", R"("device_os": "Web")", R"("marketing_campaign": "social")"));
   REQUIRE(r.accepted);
   CHECK(r.event.type == ge::EventType::registration);
   CHECK(std::string(r.event.registration.country, 2) == "IT");
@@ -479,7 +481,8 @@ TEST_CASE("a rejected line keeps its valid event_id for the rejects file") {
 }
 
 TEST_CASE("duplicate keys: the first occurrence counts and the line is flagged") {
-  const std::string rest = R"(, "event_timestamp": 1, "event_type": "login", "event_data": {"user_id": ")" + kUser + R"("}})";
+  const std::string rest =
+      R"(, "event_timestamp": 1, "event_type": "login", "event_data": {"user_id": ")" + kUser + R"("}})";
   auto first_valid = parse_one(R"({"event_id": 1, "event_id": "x")" + rest);
   CHECK(first_valid.accepted);
   CHECK(first_valid.event.event_id == 1);
@@ -492,12 +495,14 @@ TEST_CASE("duplicate keys: the first occurrence counts and the line is flagged")
   auto two_ids = parse_one(R"({"event_id": 5, "event_id": 6)" + rest);
   CHECK(two_ids.event.event_id == 5);
 
-  auto type_twice = parse_one(R"({"event_id": 1, "event_timestamp": 1, "event_type": "login", "event_type": "registration", "event_data": {"user_id": ")" +
-                              kUser + R"("}})");
+  auto type_twice = parse_one(
+      R"({"event_id": 1, "event_timestamp": 1, "event_type": "login", "event_type": "registration", "event_data": {"user_id": ")" +
+      kUser + R"("}})");
   CHECK(type_twice.accepted);  // a login needs no country
   CHECK(type_twice.event.type == ge::EventType::login);
 
-  auto user_twice = parse_one(login_data(user_member('"' + kUser + '"') + R"(, "user_id": "b2b2b2b2-683b-11ee-aca7-8699b86be788")"));
+  auto user_twice =
+      parse_one(login_data(user_member('"' + kUser + '"') + R"(, "user_id": "b2b2b2b2-683b-11ee-aca7-8699b86be788")"));
   CHECK(user_twice.accepted);
   CHECK(ge::to_string(user_twice.event.user_id) == kUser);
   CHECK(user_twice.duplicate_keys);
@@ -506,7 +511,8 @@ TEST_CASE("duplicate keys: the first occurrence counts and the line is flagged")
   CHECK(describe(user_twice_bad_first) == "invalid_value(user_id)");
   CHECK(user_twice_bad_first.duplicate_keys);
 
-  auto campaign_twice = parse_one(reg(kCountry, kName, kDevice, R"("marketing_campaign": "a", "marketing_campaign": null)"));
+  auto campaign_twice =
+      parse_one(reg(kCountry, kName, kDevice, R"("marketing_campaign": "a", "marketing_campaign": null)"));
   REQUIRE(campaign_twice.accepted);
   REQUIRE(campaign_twice.event.registration.campaign);
   CHECK(*campaign_twice.event.registration.campaign == "a");

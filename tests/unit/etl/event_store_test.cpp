@@ -43,15 +43,17 @@ TEST_CASE("CompactEvent packs timestamp and type rank so they sort like SPEC §2
 
 TEST_CASE("absorb renumbers lines, users, registrations and campaigns of the later half") {
   ge::EventStore first;
-  first.add(parsed(ge_test::registration(1, 100, ge_test::kUserA,
-                                         R"("country": "DE", "name": "Ann", "device_os": "iOS", "marketing_campaign": "x")")),
-            1);
+  first.add(
+      parsed(ge_test::registration(1, 100, ge_test::kUserA,
+                                   R"("country": "DE", "name": "Ann", "device_os": "iOS", "marketing_campaign": "x")")),
+      1);
   first.reject(2, ge::Reason::malformed_json, ge::Field::none, std::nullopt);
 
   ge::EventStore second;
-  second.add(parsed(ge_test::registration(2, 200, ge_test::kUserB,
-                                          R"("country": "US", "name": "Bob", "device_os": "Web", "marketing_campaign": "y")")),
-             1);
+  second.add(
+      parsed(ge_test::registration(2, 200, ge_test::kUserB,
+                                   R"("country": "US", "name": "Bob", "device_os": "Web", "marketing_campaign": "y")")),
+      1);
   second.add(parsed(ge_test::registration(3, 300, ge_test::kUserC,
                                           R"("country": "ES", "device_os": "Web", "marketing_campaign": "x")")),
              2);
@@ -88,15 +90,17 @@ TEST_CASE("RegistrationRecord::same_content compares every stored field") {
   const std::string fields = R"("country": "DE", "name": "Ann", "device_os": "iOS", "marketing_campaign": "x")";
   store.add(parsed(ge_test::registration(1, 100, ge_test::kUserA, fields)), 1);
   store.add(parsed(ge_test::registration(1, 100, ge_test::kUserA, fields)), 2);
-  store.add(parsed(ge_test::registration(1, 100, ge_test::kUserA,
-                                         R"("country": "DE", "name": "Anna", "device_os": "iOS", "marketing_campaign": "x")")),
+  store.add(parsed(ge_test::registration(
+                1, 100, ge_test::kUserA,
+                R"("country": "DE", "name": "Anna", "device_os": "iOS", "marketing_campaign": "x")")),
             3);
   store.add(parsed(ge_test::registration(1, 100, ge_test::kUserA,
                                          R"("country": "DE", "device_os": "iOS", "marketing_campaign": "x")")),
             4);
-  store.add(parsed(ge_test::registration(1, 100, ge_test::kUserA,
-                                         R"("country": "DE", "name": "", "device_os": "iOS", "marketing_campaign": "x")")),
-            5);
+  store.add(
+      parsed(ge_test::registration(1, 100, ge_test::kUserA,
+                                   R"("country": "DE", "name": "", "device_os": "iOS", "marketing_campaign": "x")")),
+      5);
   const auto& regs = store.registrations();
   CHECK(regs[0].same_content(regs[1], store.names()));
   CHECK_FALSE(regs[0].same_content(regs[2], store.names()));

@@ -6,9 +6,9 @@
 #include "etl/exchange_rates.hpp"
 #include "unit_support.hpp"
 
+using Catch::Matchers::Contains;
 using ge::ExchangeRates;
 using ge::RatesError;
-using Catch::Matchers::Contains;
 
 namespace {
 std::string error_of(const std::string& content) {
@@ -105,11 +105,11 @@ TEST_CASE("a malformed line is fatal and names the line") {
   const std::string good = "{\"currency\": \"USD\", \"rate_to_usd\": \"1\"}\n";
   for (const char* bad : {
            R"({"currency": "EUR", "rate_to_usd": "1.3")",  // truncated
-           R"(["EUR", "1.3"])",                             // not an object
+           R"(["EUR", "1.3"])",                            // not an object
            R"("EUR")",
-           R"({"rate_to_usd": "1.3"})",                     // no currency
-           R"({"currency": 978, "rate_to_usd": "1.3"})",     // currency not a string
-           R"({"currency": "", "rate_to_usd": "1.3"})",      // empty currency
+           R"({"rate_to_usd": "1.3"})",                   // no currency
+           R"({"currency": 978, "rate_to_usd": "1.3"})",  // currency not a string
+           R"({"currency": "", "rate_to_usd": "1.3"})",   // empty currency
            "EUR,1.3",
            "{\"currency\": \"E\xFCR\", \"rate_to_usd\": \"1.3\"}",  // not UTF-8
        }) {
@@ -141,7 +141,8 @@ TEST_CASE("load reads a file and names it in errors") {
   CHECK(rates.size() == 2);
   CHECK(rates.find("EUR") == std::uint8_t{1});
 
-  const auto bad = dir.write("bad.jsonl", "{\"currency\": \"USD\", \"rate_to_usd\": \"1\"}\n{\"currency\": \"USD\", \"rate_to_usd\": 2}\n");
+  const auto bad = dir.write(
+      "bad.jsonl", "{\"currency\": \"USD\", \"rate_to_usd\": \"1\"}\n{\"currency\": \"USD\", \"rate_to_usd\": 2}\n");
   try {
     ExchangeRates::load(bad);
     FAIL("no error");
@@ -176,10 +177,10 @@ TEST_CASE("a repeated key: the first occurrence counts, escaped spellings includ
 TEST_CASE("a currency is exactly three upper-case ASCII letters (SPEC 1.2), else fatal naming the line") {
   const std::string good = "{\"currency\": \"EUR\", \"rate_to_usd\": \"1.3\"}\n";
   for (const std::string& bad : {
-           std::string(R"({"currency": "eur", "rate_to_usd": "1.2"})"),      // lower case beside EUR
-           std::string(R"({"currency": "US\u0000", "rate_to_usd": "1"})"),   // NUL
-           std::string(R"({"currency": "EURO", "rate_to_usd": "1"})"),       // four letters
-           std::string(R"({"currency": "US", "rate_to_usd": "1"})"),         // two
+           std::string(R"({"currency": "eur", "rate_to_usd": "1.2"})"),     // lower case beside EUR
+           std::string(R"({"currency": "US\u0000", "rate_to_usd": "1"})"),  // NUL
+           std::string(R"({"currency": "EURO", "rate_to_usd": "1"})"),      // four letters
+           std::string(R"({"currency": "US", "rate_to_usd": "1"})"),        // two
            std::string(R"({"currency": "U$D", "rate_to_usd": "1"})"),
            std::string(R"({"currency": " USD", "rate_to_usd": "1"})"),
            std::string(R"({"currency": "\u00c9UR", "rate_to_usd": "1"})"),  // É: not ASCII

@@ -71,8 +71,8 @@ std::vector<std::string> physical_lines(const std::string& content) {
 void check_fixture(const std::string& name) {
   INFO("fixture " << name);
   const auto rates = ge::ExchangeRates::load(fixture(name, "exchange_rates.jsonl"));
-  const auto result = ge_test::run_pipeline_file(fixture(name, "events.jsonl"), rates,
-                                                 ge::LineReader::kDefaultChunkBytes, 1u << 16);
+  const auto result =
+      ge_test::run_pipeline_file(fixture(name, "events.jsonl"), rates, ge::LineReader::kDefaultChunkBytes, 1u << 16);
   const ge::LoadReport report = report_of(result);
   CHECK(report.lines_accounted_for());
   CHECK(result.oversized == 0);
@@ -106,8 +106,10 @@ void check_fixture(const std::string& name) {
   std::vector<Entry> missing, extra;
   std::set_difference(want.begin(), want.end(), got.begin(), got.end(), std::back_inserter(missing));
   std::set_difference(got.begin(), got.end(), want.begin(), want.end(), std::back_inserter(extra));
-  for (const auto& [line, reason, detail] : missing) FAIL_CHECK("expected but not rejected: line " << line << " " << reason << " " << detail);
-  for (const auto& [line, reason, detail] : extra) FAIL_CHECK("rejected but not expected: line " << line << " " << reason << " " << detail);
+  for (const auto& [line, reason, detail] : missing)
+    FAIL_CHECK("expected but not rejected: line " << line << " " << reason << " " << detail);
+  for (const auto& [line, reason, detail] : extra)
+    FAIL_CHECK("rejected but not expected: line " << line << " " << reason << " " << detail);
   CHECK(want.size() == got.size());
 }
 }  // namespace
@@ -124,20 +126,56 @@ TEST_CASE("fixture tiny: the README's notes, line by line") {
   CHECK(r.accepted == 18);
   CHECK(r.rejected() == 32);
   const std::map<std::uint64_t, std::string> expected{
-      {1, "accepted"}, {2, "accepted"}, {3, "accepted"}, {4, "not_logged_in"}, {5, "not_logged_in"},
-      {6, "already_registered"}, {7, "accepted"}, {8, "already_logged_in"}, {10, "accepted"},
-      {12, "blank"}, {13, "accepted"}, {14, "accepted"}, {15, "already_registered"}, {16, "accepted"},
-      {17, "accepted"}, {18, "accepted"}, {19, "accepted"}, {20, "accepted"},
-      {21, "invalid_value(transaction_amount)"}, {22, "accepted"}, {23, "accepted"}, {24, "accepted"},
-      {25, "duplicate_event_id(event_id)"}, {26, "accepted"}, {27, "accepted"}, {28, "invalid_value(country)"},
-      {29, "not_registered"}, {30, "not_registered"}, {31, "not_registered"}, {32, "not_registered"},
-      {33, "missing_field(marketing_campaign)"}, {34, "malformed_json"}, {35, "malformed_json"},
-      {36, "malformed_json"}, {37, "missing_field(event_id)"}, {38, "wrong_type(event_timestamp)"},
-      {39, "wrong_type(event_id)"}, {40, "wrong_type(event_id)"}, {41, "invalid_value(event_id)"},
-      {42, "invalid_value(event_timestamp)"}, {43, "unknown_event_type(event_type)"},
-      {44, "wrong_type(event_data)"}, {45, "invalid_value(user_id)"}, {46, "missing_field(user_id)"},
-      {47, "invalid_value(device_os)"}, {48, "wrong_type(name)"}, {49, "wrong_type(transaction_amount)"},
-      {50, "invalid_value(transaction_currency)"}, {51, "invalid_value(name)"}, {52, "blank"},
+      {1, "accepted"},
+      {2, "accepted"},
+      {3, "accepted"},
+      {4, "not_logged_in"},
+      {5, "not_logged_in"},
+      {6, "already_registered"},
+      {7, "accepted"},
+      {8, "already_logged_in"},
+      {10, "accepted"},
+      {12, "blank"},
+      {13, "accepted"},
+      {14, "accepted"},
+      {15, "already_registered"},
+      {16, "accepted"},
+      {17, "accepted"},
+      {18, "accepted"},
+      {19, "accepted"},
+      {20, "accepted"},
+      {21, "invalid_value(transaction_amount)"},
+      {22, "accepted"},
+      {23, "accepted"},
+      {24, "accepted"},
+      {25, "duplicate_event_id(event_id)"},
+      {26, "accepted"},
+      {27, "accepted"},
+      {28, "invalid_value(country)"},
+      {29, "not_registered"},
+      {30, "not_registered"},
+      {31, "not_registered"},
+      {32, "not_registered"},
+      {33, "missing_field(marketing_campaign)"},
+      {34, "malformed_json"},
+      {35, "malformed_json"},
+      {36, "malformed_json"},
+      {37, "missing_field(event_id)"},
+      {38, "wrong_type(event_timestamp)"},
+      {39, "wrong_type(event_id)"},
+      {40, "wrong_type(event_id)"},
+      {41, "invalid_value(event_id)"},
+      {42, "invalid_value(event_timestamp)"},
+      {43, "unknown_event_type(event_type)"},
+      {44, "wrong_type(event_data)"},
+      {45, "invalid_value(user_id)"},
+      {46, "missing_field(user_id)"},
+      {47, "invalid_value(device_os)"},
+      {48, "wrong_type(name)"},
+      {49, "wrong_type(transaction_amount)"},
+      {50, "invalid_value(transaction_currency)"},
+      {51, "invalid_value(name)"},
+      {52, "blank"},
   };
   for (const auto& [line, outcome] : expected) {
     INFO("line " << line);

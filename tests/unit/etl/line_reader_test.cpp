@@ -188,7 +188,8 @@ TEST_CASE("byte ranges split a file at a line boundary, each half numbers from 1
     CHECK(first.bytes_consumed() == split);
   }
   {
-    ge::LineReader second(path, ge::LineReader::ByteRange{split, content.size() - split}, ge::LineReader::kDefaultMaxLineBytes, 16);
+    ge::LineReader second(path, ge::LineReader::ByteRange{split, content.size() - split},
+                          ge::LineReader::kDefaultMaxLineBytes, 16);
     ge::Line line;
     bool first_line = true;
     while (second.next(line)) {

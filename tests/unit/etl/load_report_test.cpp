@@ -8,10 +8,10 @@
 
 #include "etl/load_report.hpp"
 
+using Catch::Matchers::Contains;
 using ge::Field;
 using ge::Reason;
 using ge::RejectRecord;
-using Catch::Matchers::Contains;
 
 namespace {
 RejectRecord rec(std::uint64_t line, Reason reason, Field field = Field::none) {
@@ -65,8 +65,9 @@ TEST_CASE("tally_rejects counts by reason and by reason:field") {
   CHECK(report.rejected == 12);
   CHECK(report.rejected_by_reason == std::array<std::uint64_t, ge::kReasonCount>{1, 2, 1, 1, 1, 1, 1, 1, 1, 2});
   // Only missing_field / wrong_type / invalid_value go by field (the fixture report's rejected_by_field).
-  CHECK(report.rejected_by_field ==
-        std::map<std::string, std::uint64_t>{{"missing_field:event_id", 2}, {"wrong_type:name", 1}, {"invalid_value:country", 1}});
+  CHECK(report.rejected_by_field == std::map<std::string, std::uint64_t>{{"missing_field:event_id", 2},
+                                                                         {"wrong_type:name", 1},
+                                                                         {"invalid_value:country", 1}});
 
   // A second tally replaces the first.
   report.tally_rejects({rec(1, Reason::wrong_type, Field::event_timestamp)});
@@ -174,6 +175,4 @@ TEST_CASE("summary_line and summary_table") {
   CHECK_THAT(ge::summary_table(ge::LoadReport{}), Contains("last data day"));
 }
 
-TEST_CASE("peak_rss_bytes reports this process's memory") {
-  CHECK(ge::peak_rss_bytes() > 1024u * 1024u);
-}
+TEST_CASE("peak_rss_bytes reports this process's memory") { CHECK(ge::peak_rss_bytes() > 1024u * 1024u); }

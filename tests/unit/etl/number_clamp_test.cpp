@@ -53,7 +53,8 @@ TEST_CASE("the parser judges out-of-range numbers by their field, as the SPEC do
     return parser.parse(std::string_view(line).substr(0, line.size() - 64));
   };
   const std::string user = R"("event_data": {"user_id": "a1a1a1a1-683b-11ee-aca7-8699b86be788"})";
-  auto outcome = parse(R"({"event_id": 99999999999999999999, "event_timestamp": 1, "event_type": "login", )" + user + "}");
+  auto outcome =
+      parse(R"({"event_id": 99999999999999999999, "event_timestamp": 1, "event_type": "login", )" + user + "}");
   CHECK(outcome.reason == ge::Reason::invalid_value);
   CHECK(outcome.field == ge::Field::event_id);
   outcome = parse(R"({"event_id": 1e400, "event_timestamp": 1, "event_type": "login", )" + user + "}");
@@ -64,6 +65,8 @@ TEST_CASE("the parser judges out-of-range numbers by their field, as the SPEC do
   outcome = parse(R"({"event_id": 01, "event_timestamp": 1, "event_type": "login", )" + user + "}");
   CHECK(outcome.reason == ge::Reason::malformed_json);
   // Not JSON, and no rewrite may make it JSON (fuzz_event_line found this one accepted).
-  outcome = parse(R"({"event_id": 1, "event_timestamp": 1, "event_type": "login", "y": -123456-8901234567890123456.5e-99999, )" + user + "}");
+  outcome = parse(
+      R"({"event_id": 1, "event_timestamp": 1, "event_type": "login", "y": -123456-8901234567890123456.5e-99999, )" +
+      user + "}");
   CHECK(outcome.reason == ge::Reason::malformed_json);
 }

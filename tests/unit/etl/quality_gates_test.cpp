@@ -6,7 +6,8 @@
 using Catch::Matchers::Contains;
 
 namespace {
-ge::LoadReport report_of(std::uint64_t accepted, std::uint64_t rejected, std::uint64_t users, std::uint64_t last_day_dau) {
+ge::LoadReport report_of(std::uint64_t accepted, std::uint64_t rejected, std::uint64_t users,
+                         std::uint64_t last_day_dau) {
   ge::LoadReport r;
   r.accepted = accepted;
   r.rejected = rejected;

@@ -8,10 +8,10 @@
 #include "etl/rejects_writer.hpp"
 #include "unit_support.hpp"
 
+using Catch::Matchers::Contains;
 using ge::Field;
 using ge::Reason;
 using ge::RejectRecord;
-using Catch::Matchers::Contains;
 
 namespace {
 RejectRecord record(std::uint64_t line, Reason reason, Field field = Field::none,
@@ -38,13 +38,13 @@ std::vector<std::string> physical_lines(const std::string& content) {
 
 TEST_CASE("rejected lines are copied byte for byte: CRLF kept, BOM dropped, a final newline added") {
   ge_test::TempDir dir;
-  const std::string events = "\xEF\xBB\xBFnot json\n"                        // 1: BOM + rejected
+  const std::string events = "\xEF\xBB\xBFnot json\n"                                     // 1: BOM + rejected
                              + ge_test::login(1, ge_test::kDay0, ge_test::kUserA) + "\n"  // 2: accepted
-                             + "bad\r\n"                                     // 3: CRLF, rejected
-                             + "  \t\n"                                      // 4: blank
-                             + "{\"event_id\": 5}\n"                         // 5: rejected, with an id
-                             + std::string("\xFC\x00\x01 binary\r\n", 12)   // 6: not UTF-8, a NUL; rejected
-                             + "tail";                                       // 7: no final newline, rejected
+                             + "bad\r\n"                                                  // 3: CRLF, rejected
+                             + "  \t\n"                                                   // 4: blank
+                             + "{\"event_id\": 5}\n"                                      // 5: rejected, with an id
+                             + std::string("\xFC\x00\x01 binary\r\n", 12)  // 6: not UTF-8, a NUL; rejected
+                             + "tail";                                     // 7: no final newline, rejected
   const std::string path = dir.write("events.jsonl", events);
   REQUIRE(ge_test::read_file(path) == events);
 
@@ -61,13 +61,10 @@ TEST_CASE("rejected lines are copied byte for byte: CRLF kept, BOM dropped, a fi
   CHECK(written.reasons_path == dir.file("rejected.txt") + ".reasons.csv");
   CHECK(ge_test::read_file(written.lines_path) ==
         "not json\nbad\r\n{\"event_id\": 5}\n" + std::string("\xFC\x00\x01 binary\r\n", 12) + "tail\n");
-  CHECK(ge_test::read_file(written.reasons_path) ==
-        "file,line_no,event_id,reason,detail\n" +
-        path + ",1,,malformed_json,\n" +
-        path + ",3,,malformed_json,\n" +
-        path + ",5,5,missing_field,event_timestamp\n" +
-        path + ",6,,malformed_json,\n" +
-        path + ",7,,malformed_json,\n");
+  CHECK(ge_test::read_file(written.reasons_path) == "file,line_no,event_id,reason,detail\n" + path +
+                                                        ",1,,malformed_json,\n" + path + ",3,,malformed_json,\n" +
+                                                        path + ",5,5,missing_field,event_timestamp\n" + path +
+                                                        ",6,,malformed_json,\n" + path + ",7,,malformed_json,\n");
   // The records are left sorted by line.
   CHECK(rejects.front().line == 1);
   CHECK(rejects.back().line == 7);
@@ -85,11 +82,9 @@ TEST_CASE("the reasons file names the event id and field where there is one") {
   const auto written = ge::write_rejects(path, rejects, dir.file("r"));
   CHECK(ge_test::read_file(dir.file("r")) == "a\nb\nc\nd\n");
   CHECK(ge_test::read_file(written.reasons_path) ==
-        "file,line_no,event_id,reason,detail\n" +
-        path + ",1,42,duplicate_event_id,event_id\n" +
-        path + ",2,9223372036854775807,not_registered,\n" +
-        path + ",3,0,unknown_event_type,event_type\n" +
-        path + ",4,18,invalid_value,transaction_currency\n");
+        "file,line_no,event_id,reason,detail\n" + path + ",1,42,duplicate_event_id,event_id\n" + path +
+            ",2,9223372036854775807,not_registered,\n" + path + ",3,0,unknown_event_type,event_type\n" + path +
+            ",4,18,invalid_value,transaction_currency\n");
 }
 
 TEST_CASE("a BOM is dropped only when whole, a partial BOM is data") {
@@ -185,8 +180,9 @@ TEST_CASE("the fixtures' rejected lines, copied from the pipeline's records") {
       std::string want = input[r.line - 1];
       if (r.line == 1 && want.rfind("\xEF\xBB\xBF", 0) == 0) want.erase(0, 3);
       mismatches += output[i] != want;
-      mismatches += reasons[i + 1] != events_path + "," + std::to_string(r.line) + "," + (r.has_event_id ? std::to_string(r.event_id) : "") +
-                                          "," + std::string(ge::to_string(r.reason)) + "," +
+      mismatches += reasons[i + 1] != events_path + "," + std::to_string(r.line) + "," +
+                                          (r.has_event_id ? std::to_string(r.event_id) : "") + "," +
+                                          std::string(ge::to_string(r.reason)) + "," +
                                           std::string(ge::to_string(r.field));
     }
     CHECK(mismatches == 0);

@@ -83,8 +83,9 @@ inline std::string read_file(const std::string& path) {
 }
 
 // The shipped exchange rates.
-inline constexpr std::string_view kShippedRates = "{\"currency\": \"USD\", \"rate_to_usd\": \"1\"}\n"
-                                                  "{\"currency\": \"EUR\", \"rate_to_usd\": \"1.3\"}";
+inline constexpr std::string_view kShippedRates =
+    "{\"currency\": \"USD\", \"rate_to_usd\": \"1\"}\n"
+    "{\"currency\": \"EUR\", \"rate_to_usd\": \"1.3\"}";
 
 inline ge::ExchangeRates shipped_rates() { return ge::ExchangeRates::parse(kShippedRates, "rates"); }
 
@@ -190,7 +191,9 @@ inline std::string render_field(const RawField& field, char kind) {
   const std::string& v = *field;
   switch (kind) {
     case 'I': return std::to_string(read_signed(v));
-    case 'U': return ge::to_string(ge::Uuid{read_be(std::string_view(v).substr(0, 8)), read_be(std::string_view(v).substr(8, 8))});
+    case 'U':
+      return ge::to_string(
+          ge::Uuid{read_be(std::string_view(v).substr(0, 8)), read_be(std::string_view(v).substr(8, 8))});
     case 'T': {
       char text[ge::kTimestampTextLength];
       ge::format_timestamp(read_signed(v) / 1000000 + 946684800, text);
@@ -369,8 +372,9 @@ inline std::string event_line(std::uint64_t id, ge::UnixSeconds ts, std::string_
   if (!extra_data.empty()) line += ", " + std::string(extra_data);
   return line + "}}";
 }
-inline std::string registration(std::uint64_t id, ge::UnixSeconds ts, std::string_view user,
-                                std::string_view fields = R"("country": "DE", "name": "Horst", "device_os": "iOS", "marketing_campaign": "ads")") {
+inline std::string registration(
+    std::uint64_t id, ge::UnixSeconds ts, std::string_view user,
+    std::string_view fields = R"("country": "DE", "name": "Horst", "device_os": "iOS", "marketing_campaign": "ads")") {
   return event_line(id, ts, "registration", user, fields);
 }
 inline std::string login(std::uint64_t id, ge::UnixSeconds ts, std::string_view user) {

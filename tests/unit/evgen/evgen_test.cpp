@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
-#include <map>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -51,9 +51,7 @@ std::vector<std::string> split_lines(std::string_view text) {
   return lines;
 }
 
-bool is_blank(std::string_view line) {
-  return line.find_first_not_of(" \t\r") == std::string_view::npos;
-}
+bool is_blank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
 
 Options small_options(std::uint64_t users, double anomalies, std::uint64_t seed = 1) {
   Options o;
