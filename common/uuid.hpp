@@ -13,9 +13,9 @@ namespace ge {
 struct Uuid {
   std::uint64_t high = 0;
   std::uint64_t low = 0;
-  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 flags the literal 0 that the defaulted <=>
-  // compares its result with, not code of ours (a false positive fixed in later clang-tidy)
-  auto operator<=>(const Uuid&) const = default;
+  // NOLINT below: clang-tidy 14's modernize-use-nullptr flags the literal 0 that the defaulted <=>
+  // compares its result with, not code of ours (a false positive fixed in later clang-tidy).
+  auto operator<=>(const Uuid&) const = default;  // NOLINT(modernize-use-nullptr)
 };
 
 inline constexpr std::size_t kUuidTextLength = 36;

@@ -151,6 +151,7 @@ RejectsWritten write_rejects(const std::vector<std::string>& events_paths, std::
   OutputFile reasons(written.reasons_path);
   reasons.write("file,line_no,event_id,reason,detail\n");
   std::vector<std::string> cells;
+  cells.reserve(events_paths.size());
   for (const auto& path : events_paths) cells.push_back(csv_cell(path));
   for (const RejectRecord& r : rejects) {
     std::string row = cells.at(file_of(r.line)) + "," + std::to_string(line_of(r.line)) + "," +

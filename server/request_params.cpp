@@ -138,7 +138,7 @@ std::variant<Target, TargetProblem> parse_target(std::string_view target) {
                     "control and non-ASCII bytes %-encoded";
     return TargetProblem{TargetProblem::Kind::malformed, std::move(message), std::move(parameter)};
   }
-  const boost::urls::url_view url = *parsed;
+  const boost::urls::url_view& url = *parsed;
   Target out;
   for (const auto& segment : url.segments()) out.segments.push_back(segment);
   if (url.has_query()) {

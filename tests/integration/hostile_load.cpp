@@ -33,7 +33,7 @@ HostileLoad::HostileLoad(const std::string& label) : db_(label), scratch_(label)
 }
 
 std::filesystem::path HostileLoad::write(const std::string& name, std::string_view content) const {
-  const auto path = dir() / name;
+  auto path = dir() / name;
   std::ofstream out(path, std::ios::binary);
   out.write(content.data(), static_cast<std::streamsize>(content.size()));
   if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
@@ -75,7 +75,7 @@ boost::json::object HostileLoad::check(const std::filesystem::path& events, cons
   REQUIRE(run.exit_code == expect.exit_code);
   if (!kSanitizedBuild) CHECK(run.peak_rss_bytes <= baseline_rss_ + extra_rss_bytes);
 
-  const auto report = read_json(dir() / (name + ".report.json")).as_object();
+  auto report = read_json(dir() / (name + ".report.json")).as_object();
   const std::uint64_t accepted = count_of(report, "accepted");
   const std::uint64_t rejected = count_of(report, "rejected");
   const std::uint64_t blank = count_of(report, "blank");
@@ -99,7 +99,7 @@ boost::json::object HostileLoad::check(const std::filesystem::path& events, cons
   CHECK(read_file(reasons) == "file,line_no,event_id,reason,detail\n" + expected_rows);
   const auto lines = reject_line_numbers(reasons);
   CHECK(lines.size() == rejected);
-  CHECK(rejects_mismatch(events, lines, rejects) == "");
+  CHECK(rejects_mismatch(events, lines, rejects).empty());
 
   if (expect.exit_code == 0) {  // the load is live, and it is what the report says
     CHECK(db_.scalar("SELECT run_id FROM ev_live.dataset") == std::to_string(report.at("run_id").as_int64()));

@@ -82,6 +82,7 @@ TEST_CASE("roles.sql runs in several databases at once without a conflict") {
   constexpr int kDatabases = 8;
   constexpr int kRounds = 6;
   std::vector<std::unique_ptr<TestDatabase>> databases;
+  databases.reserve(kDatabases);
   for (int i = 0; i < kDatabases; ++i) databases.push_back(std::make_unique<TestDatabase>("roles_race"));
   const std::string roles_sql(ge::sql_file("roles.sql"));
 
@@ -90,6 +91,7 @@ TEST_CASE("roles.sql runs in several databases at once without a conflict") {
   for (int round = 0; round < kRounds; ++round) {
     std::barrier start_together(kDatabases);
     std::vector<std::thread> sessions;
+    sessions.reserve(databases.size());
     for (const auto& database : databases) {
       sessions.emplace_back([&, url = database->superuser_url()] {
         bool arrived = false;

@@ -25,7 +25,7 @@ TEST_CASE("replay lag: WAL replayed by the next sample never counts") {
   ReplayLag lag;
   // WAL keeps streaming in (a load) and the replay keeps up between samples.
   for (int i = 0; i < 10; ++i) {
-    lag.sample(static_cast<std::uint64_t>(2000 + 1000 * (i + 1)), static_cast<std::uint64_t>(2000 + 1000 * i),
+    lag.sample(2000 + 1000 * static_cast<std::uint64_t>(i + 1), 2000 + 1000 * static_cast<std::uint64_t>(i),
                t0 + i * 1s);
     CHECK(lag.lag() == 0ms);
   }
