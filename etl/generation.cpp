@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -28,6 +29,14 @@ std::vector<std::string> statements_of(std::string_view script) {
   return statements;
 }
 
+// The index of the generation's table of that name (kTableNames), if it is one.
+std::optional<std::size_t> table_named(std::string_view name) {
+  for (std::size_t t = 0; t < kTableCount; ++t) {
+    if (kTableNames[t] == name) return t;
+  }
+  return std::nullopt;
+}
+
 // The table a g20_indexes.sql statement builds on: ALTER TABLE <table> … or CREATE INDEX … ON <table> (…).
 std::size_t table_of(const std::string& statement) {
   std::string_view rest(statement);
@@ -36,10 +45,7 @@ std::size_t table_of(const std::string& statement) {
   } else if (const auto on = rest.find(" ON "); on != std::string_view::npos) {
     rest.remove_prefix(on + 4);
   }
-  const std::string_view name = rest.substr(0, rest.find_first_of(" ("));
-  for (std::size_t t = 0; t < kTableCount; ++t) {
-    if (kTableNames[t] == name) return t;
-  }
+  if (const auto table = table_named(rest.substr(0, rest.find_first_of(" (")))) return *table;
   throw std::logic_error("g20_indexes.sql: no table of this generation in: " + statement);
 }
 }  // namespace
@@ -55,10 +61,9 @@ TableStatements Generation::create_statements() {
     const std::string_view statement = script.substr(at, end + 3 - at);
     const std::string_view rest = statement.substr(std::string_view("CREATE TABLE ").size());
     const std::string_view name = rest.substr(0, rest.find_first_of(" ("));
-    std::size_t t = 0;
-    while (t < kTableCount && kTableNames[t] != name) ++t;
-    if (t == kTableCount) throw std::logic_error("g10_tables.sql: not a table of a generation: " + std::string(name));
-    creates[t].emplace_back(statement);
+    const auto table = table_named(name);
+    if (!table) throw std::logic_error("g10_tables.sql: not a table of a generation: " + std::string(name));
+    creates[*table].emplace_back(statement);
   }
   for (std::size_t t = 0; t < kTableCount; ++t) {
     if (creates[t].size() != 1)
