@@ -111,8 +111,11 @@ void GenerationWriter::run_worker(std::size_t lane) {
   std::string name(kTableNames[tables.front()]);  // the table being written, for the error
   try {
     db::Connection conn(conninfo_);
-    // Enough to sort the largest table's keys in memory at 10M events (no spill to disk).
-    conn.exec("SET search_path TO " + db::quote_identifier(schema_) + "; SET maintenance_work_mem = '256MB'");
+    // Enough to sort the largest table's keys in memory at 10M events (no spill to disk). No
+    // parallel workers for the index builds: the lanes already build side by side, and workers
+    // started beside them only competed for the same cores (measured: docs/scaling.md).
+    conn.exec("SET search_path TO " + db::quote_identifier(schema_) +
+              "; SET maintenance_work_mem = '256MB'; SET max_parallel_maintenance_workers = 0");
     // CREATE TABLE in the COPY's own transaction lets COPY … FREEZE write the rows frozen (no
     // later hint-bit or vacuum rewrite), and with wal_level=minimal skip the WAL entirely; the
     // indexes built in the same transaction skip it too, and one COMMIT flushes it all.
