@@ -32,12 +32,11 @@ void order_step(EventStore& store, CleaningResult& result) {
 }
 
 void build_step(EventStore& store, const ExchangeRates& rates, const CleaningSettings& settings, CleaningHost& host,
-                CleaningResult& result) {
-  const std::unique_ptr<ModelOutputs> outputs = host.open_outputs(store.events().size());
-  ModelBuilder builder(store, rates, outputs->tables());
+                ModelOutputs& outputs, CleaningResult& result) {
+  ModelBuilder builder(store, rates, outputs.tables());
   replay_user_timelines(store, builder);
   builder.finish(settings.run_id, host.loaded_at());
-  outputs->finish();
+  outputs.finish();
   result.model = builder.counts();
   result.money_scale = builder.money_scale();
   result.rejects = std::move(store.rejects());
@@ -63,10 +62,17 @@ CleaningResult run_cleaning(const std::vector<std::string>& paths, const Exchang
   EventStore store;  // the events live from parse to build only; the rejects leave in the result
   host.run_step(
       CleaningStep::parse, [&] { parse_step(paths, rates, settings, store, result); }, result);
+  std::unique_ptr<ModelOutputs> outputs;
   host.run_step(
-      CleaningStep::order, [&] { order_step(store, result); }, result);
+      CleaningStep::order,
+      [&] {
+        // First: a load's COPY connections open and create their tables while the sort runs.
+        outputs = host.open_outputs(store.events().size());
+        order_step(store, result);
+      },
+      result);
   host.run_step(
-      CleaningStep::build, [&] { build_step(store, rates, settings, host, result); }, result);
+      CleaningStep::build, [&] { build_step(store, rates, settings, host, *outputs, result); }, result);
   return result;
 }
 

@@ -59,9 +59,10 @@ class CleaningHost {
   // times and shows each step as a phase and answers a signal between steps; by default the step
   // just runs.
   virtual void run_step(CleaningStep step, const std::function<void()>& work, const CleaningResult& so_far);
-  // Asked for when the build step starts, with the number of events it replays: the load connects
-  // its COPY streams only then (a small load writes on its own connection instead).
-  virtual std::unique_ptr<ModelOutputs> open_outputs(std::uint64_t events_to_replay) = 0;
+  // Asked for when the order step starts, with the number of events parsed (deduplication drops
+  // a few % of them later): the load connects its COPY streams and creates their tables then,
+  // while the events are sorted (a small load writes on its own connection instead).
+  virtual std::unique_ptr<ModelOutputs> open_outputs(std::uint64_t events_parsed) = 0;
   // The dataset row's loaded_at, asked for when the model is finished. By default: now.
   virtual UnixSeconds loaded_at();
 };

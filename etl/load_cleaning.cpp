@@ -60,8 +60,8 @@ void LoadCleaningHost::run_step(CleaningStep step, const std::function<void()>& 
   }
 }
 
-std::unique_ptr<ModelOutputs> LoadCleaningHost::open_outputs(std::uint64_t events_to_replay) {
-  if (target_) return std::make_unique<CopyOutputs>(target_->open_writer(events_to_replay));
+std::unique_ptr<ModelOutputs> LoadCleaningHost::open_outputs(std::uint64_t events_parsed) {
+  if (target_) return std::make_unique<CopyOutputs>(target_->open_writer(events_parsed));
   return std::make_unique<DiscardedOutputs>();
 }
 

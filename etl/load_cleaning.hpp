@@ -16,8 +16,9 @@ namespace ge {
 class GenerationWriter;
 
 // Where a load's COPY rows go: the writer of its generation (etl/generation_writer.hpp), opened
-// by the load for a build of `events` events when the build step starts. The load keeps it past
-// the build (its indexes build on while the rejects and gates run) and waits for it.
+// by the load for `events` parsed events when the order step starts (its connections open and
+// its tables are created while the events sort). The load keeps it past the build (its indexes
+// build on while the rejects and gates run) and waits for it.
 struct CopyTarget {
   std::function<GenerationWriter&(std::uint64_t events)> open_writer;
 };
@@ -29,7 +30,7 @@ class LoadCleaningHost final : public CleaningHost {
       : phases_(phases), report_(report), target_(std::move(target)) {}
 
   void run_step(CleaningStep step, const std::function<void()>& work, const CleaningResult& so_far) override;
-  std::unique_ptr<ModelOutputs> open_outputs(std::uint64_t events_to_replay) override;
+  std::unique_ptr<ModelOutputs> open_outputs(std::uint64_t events_parsed) override;
 
  private:
   PhaseClock& phases_;

@@ -136,8 +136,8 @@ class LoadRun {
     return run_cleaning(inputs_, rates, settings, host);
   }
 
-  // The generation's writer (etl/generation_writer.hpp), opened when the build starts and kept
-  // past it: each table's indexes build on its COPY connection beside the rejects and gates, and
+  // The generation's writer (etl/generation_writer.hpp), opened when the order step starts and
+  // kept past the build: each table's indexes build on its COPY connection beside the rejects and gates, and
   // the index phase waits for them. A small load writes on the load's own connection.
   GenerationWriter& open_writer(std::uint64_t events) {
     writer_ = std::make_unique<GenerationWriter>(
