@@ -1,6 +1,7 @@
 #include "common/uuid_index.hpp"
 
 #include "common/huge_pages.hpp"
+#include "common/sort_by_key.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -47,16 +48,21 @@ void UuidIndex::grow() {
 void UuidIndex::drop_lookup() { std::vector<Slot>().swap(slots_); }
 
 std::vector<std::uint32_t> UuidIndex::sort_ids() {
-  std::vector<std::uint32_t> by_id(ids_.size());
-  for (std::size_t i = 0; i < by_id.size(); ++i) by_id[i] = static_cast<std::uint32_t>(i);
-  std::sort(by_id.begin(), by_id.end(), [&](std::uint32_t a, std::uint32_t b) { return ids_[a] < ids_[b]; });
+  struct Numbered {
+    Uuid id;
+    std::uint32_t number;
+  };
+  std::vector<Numbered> numbered(ids_.size());
+  for (std::size_t i = 0; i < ids_.size(); ++i) numbered[i] = Numbered{ids_[i], static_cast<std::uint32_t>(i)};
+  // Uuid order is (high, low); the ids are distinct, so a run of equal highs orders by low.
+  sort_by_key_then(
+      numbered.begin(), numbered.end(), [](const Numbered& n) { return n.id.high; },
+      [](const Numbered& a, const Numbered& b) { return a.id.low < b.id.low; });
   std::vector<std::uint32_t> new_number(ids_.size());
-  std::vector<Uuid> sorted(ids_.size());
-  for (std::size_t rank = 0; rank < by_id.size(); ++rank) {
-    new_number[by_id[rank]] = static_cast<std::uint32_t>(rank);
-    sorted[rank] = ids_[by_id[rank]];
+  for (std::size_t rank = 0; rank < numbered.size(); ++rank) {
+    new_number[numbered[rank].number] = static_cast<std::uint32_t>(rank);
+    ids_[rank] = numbered[rank].id;
   }
-  ids_.swap(sorted);
   return new_number;
 }
 

@@ -1,26 +1,11 @@
 #include "etl/event_order.hpp"
 
-#include <algorithm>
-#include <thread>
 #include <tuple>
+
+#include "common/sort_by_key.hpp"
 
 namespace ge {
 namespace {
-// Two cores sort twice as fast as one; the merge is linear.
-template <class Compare>
-void parallel_sort(std::vector<CompactEvent>& events, Compare compare) {
-  constexpr std::size_t kParallelThreshold = 1u << 16;
-  if (events.size() < kParallelThreshold || std::thread::hardware_concurrency() < 2) {
-    std::sort(events.begin(), events.end(), compare);
-    return;
-  }
-  const auto middle = events.begin() + static_cast<std::ptrdiff_t>(events.size() / 2);
-  std::thread first_half([&] { std::sort(events.begin(), middle, compare); });
-  std::sort(middle, events.end(), compare);
-  first_half.join();
-  std::inplace_merge(events.begin(), middle, events.end(), compare);
-}
-
 bool same_content(const CompactEvent& a, const CompactEvent& b, const EventStore& store) {
   if (a.user != b.user) return false;
   if (a.type() == EventType::registration) {
@@ -34,9 +19,11 @@ DeduplicationResult deduplicate_and_order_by_user(EventStore& store) {
   auto& events = store.events();
   DeduplicationResult result;
   // Within one id, SPEC order is (timestamp, rank, line): the first of each run keeps the id.
-  parallel_sort(events, [](const CompactEvent& a, const CompactEvent& b) {
-    return std::tie(a.event_id, a.time_and_rank, a.line) < std::tie(b.event_id, b.time_and_rank, b.line);
-  });
+  parallel_sort_by_key_then(
+      events.begin(), events.end(), [](const CompactEvent& e) { return e.event_id; },
+      [](const CompactEvent& a, const CompactEvent& b) {
+        return std::tie(a.time_and_rank, a.line) < std::tie(b.time_and_rank, b.line);
+      });
   std::size_t kept = 0;
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (kept > 0 && events[kept - 1].event_id == events[i].event_id) {
@@ -52,10 +39,12 @@ DeduplicationResult deduplicate_and_order_by_user(EventStore& store) {
     events[kept++] = events[i];
   }
   events.resize(kept);
-  parallel_sort(events, [](const CompactEvent& a, const CompactEvent& b) {
-    return std::tie(a.user, a.time_and_rank, a.event_id, a.line) <
-           std::tie(b.user, b.time_and_rank, b.event_id, b.line);
-  });
+  // Each user's events in SPEC order, ties (same second and type) by id, then by line.
+  parallel_sort_by_key_then(
+      events.begin(), events.end(), [](const CompactEvent& e) { return e.user; },
+      [](const CompactEvent& a, const CompactEvent& b) {
+        return std::tie(a.time_and_rank, a.event_id, a.line) < std::tie(b.time_and_rank, b.event_id, b.line);
+      });
   return result;
 }
 

@@ -78,12 +78,14 @@ TEST_CASE("UuidIndex::sort_ids renumbers the ids in PostgreSQL's uuid order and 
   ge::UuidIndex index;
   const ge::Uuid ids[] = {
       *ge::parse_uuid("f0000000-0000-0000-0000-000000000001"), *ge::parse_uuid("00000000-0000-0000-ffff-000000000000"),
-      *ge::parse_uuid("00000000-0000-0001-0000-000000000000"), *ge::parse_uuid("80000000-0000-0000-0000-000000000000")};
+      *ge::parse_uuid("00000000-0000-0001-0000-000000000000"), *ge::parse_uuid("80000000-0000-0000-0000-000000000000"),
+      // the same first 8 bytes as the second: ordered by the last 8
+      *ge::parse_uuid("00000000-0000-0000-0000-00000000000f")};
   for (const ge::Uuid& id : ids) index.number_of(id);
   index.drop_lookup();
   const std::vector<std::uint32_t> new_number = index.sort_ids();
   // The byte order of the text (what PostgreSQL's uuid comparison uses).
-  const std::vector<std::uint32_t> expected{3, 0, 1, 2};
+  const std::vector<std::uint32_t> expected{4, 1, 2, 3, 0};
   CHECK(new_number == expected);
-  for (std::size_t old = 0; old < 4; ++old) CHECK(index.ids()[new_number[old]] == ids[old]);
+  for (std::size_t old = 0; old < 5; ++old) CHECK(index.ids()[new_number[old]] == ids[old]);
 }
