@@ -45,7 +45,8 @@ const auto by_tie = [](const Item& a, const Item& b) { return a.tie < b.tie; };
 
 TEST_CASE("sort_by_key_then orders by the key, then every run of equal keys by the second order") {
   // Few distinct keys (long runs of ties), many, and keys spanning the whole 64-bit range.
-  for (const std::uint64_t key_range : {std::uint64_t{1}, std::uint64_t{7}, std::uint64_t{1000}, std::uint64_t{1} << 40}) {
+  for (const std::uint64_t key_range :
+       {std::uint64_t{1}, std::uint64_t{7}, std::uint64_t{1000}, std::uint64_t{1} << 40}) {
     for (const bool extreme_keys : {false, true}) {
       INFO("key range " << key_range << (extreme_keys ? " with 0 and 2^64-1" : ""));
       std::vector<Item> items = random_items(5000, key_range, extreme_keys, 11);
