@@ -140,10 +140,12 @@ class LoadRun {
   // kept past the build: each table's indexes build on its COPY connection beside the rejects and gates, and
   // the index phase waits for them. A small load writes on the load's own connection.
   GenerationWriter& open_writer(std::uint64_t events) {
+    const WritePlan plan =
+        options_.write_plan.value_or(events < kOneConnectionMaxEvents ? WritePlan::one_connection : WritePlan::lanes);
     writer_ = std::make_unique<GenerationWriter>(
         generation_->conninfo(), generation_->schema(), Generation::create_statements(),
         Generation::after_copy_statements(), options_.copy_block_bytes,
-        events < kOneConnectionMaxEvents ? &generation_->connection() : nullptr);
+        plan == WritePlan::one_connection ? &generation_->connection() : nullptr);
     return *writer_;
   }
 

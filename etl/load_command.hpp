@@ -14,6 +14,10 @@
 
 namespace ge {
 
+// How a load writes its generation's tables (etl/generation_writer.hpp): all on the load's own
+// connection, or streamed on kWriterLanes COPY connections.
+enum class WritePlan : std::uint8_t { one_connection, lanes };
+
 struct LoadOptions {
   std::string events_path;                 // the inputs as the report and load_runs name them
   std::vector<std::string> events_inputs;  // the files to read (expand_inputs); empty: {events_path}
@@ -39,6 +43,10 @@ struct LoadOptions {
   std::size_t copy_block_bytes = TableOutput::kDefaultBlockBytes;
   int read_threads = 2;  // 1 or 2; files under 32 MiB are always read by one
   int keep_runs = 30;    // load_runs rows kept (the newest); 0 keeps all
+  // nullopt (every real load): chosen by the events parsed, one connection below
+  // kOneConnectionMaxEvents. Set by tests only, which load one input with each plan and compare
+  // (tests/integration/write_plans_test.cpp); no command-line option sets it.
+  std::optional<WritePlan> write_plan;
 };
 
 // Returns the process exit code; prints the summary, report and errors as the options say.
