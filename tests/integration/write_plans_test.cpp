@@ -33,9 +33,9 @@ using ge::WritePlan;
 
 namespace {
 struct Input {
-  std::string label;                // names the test databases
-  std::string events_path;          // as the report names the input
-  std::vector<std::string> files;   // what is read
+  std::string label;               // names the test databases
+  std::string events_path;         // as the report names the input
+  std::vector<std::string> files;  // what is read
   std::string rates_path;
 };
 
@@ -46,11 +46,11 @@ bool differs_by_run(std::string_view table, std::string_view column) {
 
 // What the live generation of a database holds, as text to compare.
 struct LiveGeneration {
-  std::vector<std::string> tables;                     // ev_live's tables, sorted
-  std::map<std::string, std::string> contents;         // table → columns, row count, md5 of the rows
-  std::map<std::string, std::uint64_t> row_bytes;      // table → pg_column_size of its rows
-  std::map<std::string, std::string> writers;          // table → xmin of its rows ("" when empty)
-  std::string indexes;                                 // every index definition, schema names left out
+  std::vector<std::string> tables;                 // ev_live's tables, sorted
+  std::map<std::string, std::string> contents;     // table → columns, row count, md5 of the rows
+  std::map<std::string, std::uint64_t> row_bytes;  // table → pg_column_size of its rows
+  std::map<std::string, std::string> writers;      // table → xmin of its rows ("" when empty)
+  std::string indexes;                             // every index definition, schema names left out
   std::string constraints;
 };
 
@@ -131,8 +131,8 @@ void require_written_by(const LiveGeneration& live, WritePlan plan) {
 // A report without what measures or names the run: what the two plans must agree on.
 json::object cleaning_of(const std::filesystem::path& report_path) {
   json::object report = read_json(report_path).as_object();
-  for (const char* key : {"phase_seconds", "seconds_total", "events_per_second", "peak_rss_bytes", "run_id",
-                          "generation_schema"}) {
+  for (const char* key :
+       {"phase_seconds", "seconds_total", "events_per_second", "peak_rss_bytes", "run_id", "generation_schema"}) {
     report.erase(key);
   }
   return report;
@@ -224,9 +224,8 @@ TEST_CASE("write plans: held tables of several COPY blocks give the same generat
     REQUIRE(std::fclose(rates) == 0);
   }
 
-  const PlanRun one = require_same_generation(Input{"plans_generated", scratch.path().string(),
-                                                    {evgen_path.string(), paying_path.string()},
-                                                    rates_path.string()});
+  const PlanRun one = require_same_generation(Input{
+      "plans_generated", scratch.path().string(), {evgen_path.string(), paying_path.string()}, rates_path.string()});
   // The rows' size in the table, which their binary COPY rows exceed (4 bytes of length a field
   // against one 24-byte tuple header, numerics 6 bytes longer): more than this many blocks each.
   const auto blocks = [&](const char* table) {
