@@ -1,7 +1,7 @@
 #pragma once
 // How a run of evload ends: the exit codes, and for every error a load or check can meet, the
 // code, the message and what its row in evmeta.load_runs records. The codes are documented in
-// `evload --help` (etl/main.cpp).
+// `evload --help` (etl/command_line.cpp).
 #include <exception>
 #include <optional>
 #include <string>
