@@ -52,4 +52,10 @@ struct RunState {
 // The ending of a run stopped by `error` (an exception caught by the run).
 RunEnding ending_for(const std::exception_ptr& error, const RunState& state);
 
+// The ending (code and error) of `evload generations` or `evload rollback` stopped by `error`.
+// Neither records a run, and neither changes anything until its one swap commits. Any other
+// exception than a signal, the lock or the database is a refusal of the request, such as
+// a rollback with no kept generation to make live: bad input, exit 3.
+RunEnding database_command_ending(const std::exception_ptr& error);
+
 }  // namespace ge
