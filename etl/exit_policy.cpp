@@ -92,4 +92,18 @@ RunEnding ending_for(const std::exception_ptr& error, const RunState& state) {
   }
 }
 
+RunEnding database_command_ending(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Interrupted& e) {
+    return error_ending(interrupted_exit(e.signal_number()), std::string(e.what()) + ": nothing was changed");
+  } catch (const LockBusy& e) {
+    return error_ending(ExitCode::lock_busy, e.what());
+  } catch (const db::Error& e) {
+    return error_ending(ExitCode::database, std::string(e.what()) + "\nthe live data is unchanged");
+  } catch (const std::exception& e) {
+    return error_ending(ExitCode::bad_input, e.what());
+  }
+}
+
 }  // namespace ge

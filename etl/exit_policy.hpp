@@ -1,7 +1,7 @@
 #pragma once
 // How a run of evload ends: the exit codes, and for every error a load or check can meet, the
 // code, the message and what its row in evmeta.load_runs records. The codes are documented in
-// `evload --help` (etl/main.cpp).
+// `evload --help` (etl/command_line.cpp).
 #include <exception>
 #include <optional>
 #include <string>
@@ -51,5 +51,11 @@ struct RunState {
 
 // The ending of a run stopped by `error` (an exception caught by the run).
 RunEnding ending_for(const std::exception_ptr& error, const RunState& state);
+
+// The ending (code and error) of `evload generations` or `evload rollback` stopped by `error`.
+// Neither records a run, and neither changes anything until its one swap commits. Any other
+// exception than a signal, the lock or the database is a refusal of the request, such as
+// a rollback with no kept generation to make live: bad input, exit 3.
+RunEnding database_command_ending(const std::exception_ptr& error);
 
 }  // namespace ge

@@ -280,7 +280,8 @@ ExitCode run_and_summarise(const LoadOptions& options, bool load) {
   return code;
 }
 
-// `evload generations` and `evload rollback` share the connection, the redaction and the errors.
+// `evload generations` and `evload rollback` share the connection, the redaction and the errors
+// (their codes and messages: database_command_ending, exit_policy.hpp).
 template <class Work>
 ExitCode run_database_command(const LoadOptions& options, std::string_view mode, Work&& work) {
   const auto started = Clock::now();
@@ -295,18 +296,10 @@ ExitCode run_database_command(const LoadOptions& options, std::string_view mode,
       conn.exec("SET client_min_messages = warning");
       conn.exec(std::string("SET application_name = 'evload ") + std::string(mode) + "'");
       code = work(conn);
-    } catch (const Interrupted& e) {
-      print_error(redact, std::string(e.what()) + ": nothing was changed");
-      code = interrupted_exit(e.signal_number());
-    } catch (const LockBusy& e) {
-      print_error(redact, e.what());
-      code = ExitCode::lock_busy;
-    } catch (const db::Error& e) {
-      print_error(redact, std::string(e.what()) + "\nthe live data is unchanged");
-      code = ExitCode::database;
-    } catch (const std::exception& e) {
-      print_error(redact, e.what());
-      code = ExitCode::bad_input;
+    } catch (const std::exception&) {
+      const RunEnding ending = database_command_ending(std::current_exception());
+      print_error(redact, *ending.error);
+      code = ending.code;
     }
   }
   print_status_line(mode, code, std::nullopt, seconds_since(started));
