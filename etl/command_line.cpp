@@ -120,7 +120,8 @@ void add_output_files(CLI::App& command, LoadOptions& options) {
 
 // Output: what the terminal shows.
 void add_progress_output(CLI::App& command, LoadOptions& options, Flags& flags) {
-  command.add_option("--progress", flags.progress, "live progress on stderr: auto (when it is a terminal), always, never")
+  command
+      .add_option("--progress", flags.progress, "live progress on stderr: auto (when it is a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   command.add_flag("-q,--quiet", options.quiet,
@@ -231,8 +232,7 @@ Subcommands build_app(CLI::App& app, LoadOptions& options, Flags& flags) {
   add_database(*commands.rollback, options);
   commands.rollback->add_option("--to", flags.rollback_to,
                                 "the run whose kept generation to make live (default: the newest kept)");
-  commands.rollback->add_flag("--no-wait", flags.no_wait,
-                              "exit 6 at once if an evload is loading, instead of waiting");
+  commands.rollback->add_flag("--no-wait", flags.no_wait, "exit 6 at once if an evload is loading, instead of waiting");
   commands.rollback->add_flag("-q,--quiet", options.quiet, "print only the result and the status line");
   return commands;
 }
