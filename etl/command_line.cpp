@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "common/version.hpp"
@@ -86,6 +88,22 @@ struct Subcommands {
 // checks them in that order): build_app() calls these in that order, which interleaves concerns.
 
 // Inputs: what to read.
+// An unsigned option's check. CLI11 reads "-1" into an unsigned integer as 2^64 - 1 (for
+// --max-rejects: no limit at all), so the text itself must be digits only.
+CLI::Validator whole_number_from(std::uint64_t minimum) {
+  return CLI::Validator(
+      [minimum](const std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (text.empty() || error != std::errc() || stop != end)
+          return "must be a whole number of at least " + std::to_string(minimum) + ", not '" + text + "'";
+        if (value < minimum) return "must be at least " + std::to_string(minimum) + ", not " + text;
+        return {};
+      },
+      minimum == 0 ? "NONNEGATIVE" : "POSITIVE");
+}
+
 void add_event_inputs(CLI::App& command, LoadOptions& options, Flags& flags) {
   command
       .add_option("--events", flags.events,
@@ -107,6 +125,7 @@ void add_reading_limits(CLI::App& command, LoadOptions& options) {
   command
       .add_option("--max-line-bytes", options.max_line_bytes,
                   "lines longer than this are rejected as malformed_json without being held in memory")
+      ->check(whole_number_from(1))
       ->capture_default_str();
 }
 
@@ -130,7 +149,8 @@ void add_progress_output(CLI::App& command, LoadOptions& options, Flags& flags) 
 
 // Quality gates: when a run is not made live (etl/quality_gates.hpp).
 void add_quality_gates(CLI::App& command, LoadOptions& options) {
-  command.add_option("--max-rejects", options.max_rejects, "fail (exit 4) when more than N lines are rejected");
+  command.add_option("--max-rejects", options.max_rejects, "fail (exit 4) when more than N lines are rejected")
+      ->check(whole_number_from(0));
   command
       .add_option("--max-reject-ratio", options.max_reject_ratio,
                   "quality gate: fail (exit 4) when rejected / (accepted + rejected) exceeds R (1 turns it off)")

@@ -219,6 +219,10 @@ TEST_CASE("evload command line: every usage error is exit 2 and names its option
       {{"load", "--events", "e", "--rates", "r", "--copy-block-bytes", "100"}, "--copy-block-bytes"},
       {{"load", "--events", "e", "--rates", "r", "--keep-generations", "101"}, "--keep-generations"},
       {{"load", "--events", "e", "--rates", "r", "--keep-runs", "-1"}, "--keep-runs"},
+      // unsigned options: a negative number must not wrap round to a huge limit
+      {{"load", "--events", "e", "--rates", "r", "--max-rejects", "-1"}, "--max-rejects"},
+      {{"check", "--events", "e", "--rates", "r", "--max-line-bytes", "-5"}, "--max-line-bytes"},
+      {{"check", "--events", "e", "--rates", "r", "--max-line-bytes", "0"}, "--max-line-bytes"},
       {{"load", "--events", "e", "--rates", "r", "--index-jobs", "17"}, "--index-jobs"},
       {{"check", "--events", "e", "--rates", "r", "--index-jobs", "4"}, "--index-jobs"},
       {{"check", "--events", "e", "--rates", "r", "--no-wait"}, "--no-wait"},
