@@ -6,7 +6,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -15,9 +14,9 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <system_error>
 #include <vector>
 
+#include "common/cli_whole_number.hpp"
 #include "common/version.hpp"
 #include "etl/input_files.hpp"
 
@@ -88,22 +87,6 @@ struct Subcommands {
 // checks them in that order): build_app() calls these in that order, which interleaves concerns.
 
 // Inputs: what to read.
-// An unsigned option's check. CLI11 reads "-1" into an unsigned integer as 2^64 - 1 (for
-// --max-rejects: no limit at all), so the text itself must be digits only.
-CLI::Validator whole_number_from(std::uint64_t minimum) {
-  return CLI::Validator(
-      [minimum](const std::string& text) -> std::string {
-        std::uint64_t value = 0;
-        const char* end = text.data() + text.size();
-        const auto [stop, error] = std::from_chars(text.data(), end, value);
-        if (text.empty() || error != std::errc() || stop != end)
-          return "must be a whole number of at least " + std::to_string(minimum) + ", not '" + text + "'";
-        if (value < minimum) return "must be at least " + std::to_string(minimum) + ", not " + text;
-        return {};
-      },
-      minimum == 0 ? "NONNEGATIVE" : "POSITIVE");
-}
-
 void add_event_inputs(CLI::App& command, LoadOptions& options, Flags& flags) {
   command
       .add_option("--events", flags.events,

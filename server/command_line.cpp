@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "common/cli_whole_number.hpp"
 #include "common/db/conninfo.hpp"
 #include "common/version.hpp"
 #include "server/cors.hpp"
@@ -127,6 +128,7 @@ void add_browser_options(CLI::App& app, ServerConfig& config, Flags& flags) {
       });
   app.add_option("--gzip-min-bytes", config.browser.gzip_min_bytes,
                  "answers of at least this many bytes are gzipped for clients that accept it")
+      ->check(whole_number_from(0))
       ->envname("EVSERVE_GZIP_MIN_BYTES");
 }
 

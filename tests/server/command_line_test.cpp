@@ -99,6 +99,7 @@ TEST_CASE("command line: every usage error is exit 2, --help and --version exit 
                                              {"--cors-origin", "https://a.example/with/a/path"},
                                              {"--db", "postgresq://u:secret@host/db"},
                                              {"--auth-token-file", "/nonexistent/evserve-tokens"},
+                                             {"--gzip-min-bytes", "-1"},  // not wrapped round to 2^64 - 1
                                              {"positional"}}) {
     INFO(bad.front());
     CHECK(parse(bad).exit_code == kExitUsage);
