@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/utc_day.hpp"
+#include "common/version.hpp"
 #include "etl/evgen/generator.hpp"
 #include "etl/evgen/population.hpp"
 
@@ -44,6 +45,7 @@ std::string with_commas(std::uint64_t n) {
 int main(int argc, char** argv) {
   CLI::App app{"evgen: generate a realistic, deterministic game events.jsonl (SPEC section 1.1)"};
   app.footer(kExamples);
+  app.set_version_flag("--version", "evgen " + std::string(ge::kVersion));
   ge::evgen::Options options;
   std::string out = "-";
   std::string rates_out;
@@ -80,7 +82,13 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--progress", progress, "Show progress on stderr (when it is a terminal)");
   app.add_flag("--quiet,-q", quiet, "No summary line on stderr");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help ends here with 0; a usage error with 2, as evload's and evserve's do (CLI11's own
+    // codes, 105 to 115 by kind of mistake, are nothing a script can rely on).
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   options.start_day = *ge::parse_day(start_date);
   options.shuffle_bytes = shuffle_mb << 20;

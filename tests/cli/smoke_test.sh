@@ -34,4 +34,10 @@ grep -q "^Usage: " <<<"$out" || fail "--help printed no 'Usage:' line: $out"
 for word in "$@"; do
   grep -qF -- "$word" <<<"$out" || fail "--help does not mention $word: $out"
 done
-echo "smoke_test: $name $version: --version and --help (naming $*) as expected"
+# A usage error: exit 2 (the project's code for it, in all three programs), said on stderr only.
+run --no-such-option
+((status == 2)) || fail "an unknown option exited $status, expected 2: $err"
+[[ -n $err ]] || fail "an unknown option said nothing on stderr"
+[[ -z $out ]] || fail "an unknown option wrote to stdout: $out"
+
+echo "smoke_test: $name $version: --version, --help (naming $*) and a usage error as expected"
