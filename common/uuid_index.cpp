@@ -3,7 +3,6 @@
 #include "common/huge_pages.hpp"
 #include "common/sort_by_key.hpp"
 
-#include <algorithm>
 #include <stdexcept>
 
 namespace ge {

@@ -39,9 +39,10 @@ struct CleaningResult {
   Decimal revenue_usd() const noexcept;
 };
 
-// Where the model's COPY rows go, for the length of the build step. Abandoned unfinished (the
-// build failed or was interrupted), the rows are not committed: a load's writer rolls its
-// COPYs back when the run ends, before the failure is recorded (etl/load_command.cpp).
+// Where the model's COPY rows go, opened when the order step starts (a load's connections then
+// open and create their tables while the events sort) and written by the build step. Abandoned
+// unfinished (the build failed or was interrupted), the rows are not committed: a load's writer
+// rolls its COPYs back when the run ends, before the failure is recorded (etl/load_command.cpp).
 class ModelOutputs {
  public:
   virtual ~ModelOutputs() = default;
