@@ -164,7 +164,7 @@ void add_load_lock_and_retention(CLI::App& load, LoadOptions& options, Flags& fl
   load.add_flag("--no-wait", flags.no_wait, "exit 6 at once if another evload is loading, instead of waiting");
   load.add_flag("--wait-lock", options.wait_lock, "wait for another running evload to finish (the default)");
   load.add_option("--keep-runs", options.keep_runs, "rows of evmeta.load_runs to keep, newest first (0: all)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(whole_number_from(0))
       ->capture_default_str();
   load.add_option("--keep-generations", options.keep_generations,
                   "replaced generations kept for `evload rollback` (0: drop the replaced one at once)")
